@@ -1,0 +1,40 @@
+# concord: the two commands a new user needs are `make demo` and `make test`.
+# Both install what is missing first (Debian tools, then the Python venv) and are idempotent.
+SHELL := /bin/bash
+VENV := .venv
+STAMP := $(VENV)/.requirements-installed
+SNAKEMAKE := $(VENV)/bin/snakemake
+
+.PHONY: setup tools venv demo test lint clean-demo
+
+setup: tools venv
+
+tools:
+	@bash scripts/setup/install_tools.sh
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt
+	@echo "concord: creating the Python environment in $(VENV) (snakemake and the design-card packages)"
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+demo: setup
+	$(SNAKEMAKE) --profile profiles/local
+	@echo
+	@echo "concord demo finished. Results:"
+	@echo "  analysis-ready BAMs   results/align/<sample>/<sample>.bam (+ .bai)"
+	@echo "  alignment QC          results/qc/samtools/, results/qc/mosdepth/, results/qc/markdup/"
+	@echo "  read QC (fastp)       results/qc/fastp/<sample>/<unit>.fastp.html"
+	@echo "  reference digests     results/reference/genome.contigs.tsv"
+	@echo "  logs / benchmarks     logs/, benchmarks/"
+
+test: setup
+	$(VENV)/bin/pytest
+
+lint: venv
+	$(SNAKEMAKE) --lint
+
+clean-demo:
+	rm -rf results logs benchmarks

@@ -1,0 +1,22 @@
+# concord: tumour/normal DNA and tumour RNA FASTQs to harmonized results.
+# This file is the table of contents; every stage lives in rules/, logic in scripts/concord/.
+from snakemake.utils import min_version
+
+min_version("9.27")
+
+
+configfile: "config/config.yaml"
+
+
+include: "rules/common.smk"
+include: "rules/reference.smk"
+include: "rules/qc.smk"
+include: "rules/align.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        reference_outputs(),
+        dna_sample_outputs(),
+        fastp_reports(),

@@ -1,0 +1,74 @@
+# Load and validate config and sheets before any job; wildcard constraints; input functions.
+import sys
+from pathlib import Path
+
+from snakemake.exceptions import WorkflowError
+
+sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
+
+from concord.config import check_paths_exist, validate_config  # noqa: E402
+from concord.errors import InputError  # noqa: E402
+from concord.reference import check_gtf_contigs  # noqa: E402
+from concord.samplesheet import load_schema, load_sheets  # noqa: E402
+from concord import workflow_inputs as wi  # noqa: E402
+
+SCHEMAS = Path(workflow.basedir) / "rules" / "schemas"
+REF = "results/reference/genome.fa"
+
+try:
+    config = validate_config(
+        config, load_schema(SCHEMAS / "config.schema.yaml"), "config (config/config.yaml or --configfile)"
+    )
+    check_paths_exist(config, "config")
+    check_gtf_contigs(
+        config["annotation"]["gtf"], config["reference"]["fasta"], config["reference"].get("fai")
+    )
+    SHEETS = load_sheets(
+        config["samples"],
+        config["units"],
+        load_schema(SCHEMAS / "samples.schema.yaml"),
+        load_schema(SCHEMAS / "units.schema.yaml"),
+    )
+except InputError as error:
+    raise WorkflowError(f"concord input check failed (nothing was run):\n{error}") from None
+
+
+wildcard_constraints:
+    sample=wi.alternation(SHEETS.samples["sample_id"]),
+    unit=wi.alternation(SHEETS.units["unit_id"]),
+
+
+DNA_SAMPLE = wi.alternation(wi.dna_samples(SHEETS))
+
+
+def mem_mb_on_attempt(base_mb):
+    """Memory that grows with each retry: base, 2x base, 3x base."""
+
+    def mem_mb(wildcards, attempt):
+        return base_mb * attempt
+
+    return mem_mb
+
+
+def reference_outputs():
+    return [f"{REF}.fai", "results/reference/genome.dict", "results/reference/genome.contigs.tsv"]
+
+
+def dna_sample_outputs():
+    return wi.dna_sample_outputs(SHEETS)
+
+
+def fastp_reports():
+    return wi.fastp_reports(SHEETS)
+
+
+def unit_fastqs(wildcards):
+    return wi.unit_fastqs(SHEETS, wildcards.sample, wildcards.unit)
+
+
+def read_group(wildcards):
+    return wi.read_group(SHEETS, wildcards.sample, wildcards.unit, config["centre"])
+
+
+def sample_unit_bams(wildcards):
+    return wi.sample_unit_bams(SHEETS, wildcards.sample)

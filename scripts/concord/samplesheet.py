@@ -1,0 +1,210 @@
+"""Sample and unit sheets: load, validate against the schemas, cross-check, derive pairs.
+
+Every error names the file, the line (header is line 1) and the column, so a centre can fix
+its LIMS export without reading code. Validation happens before any job is scheduled.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import jsonschema
+import pandas as pd
+import yaml
+
+from concord.errors import InputError
+
+
+@dataclass(frozen=True)
+class Pair:
+    patient: str
+    tumor: str
+    normal: str
+
+
+@dataclass(frozen=True)
+class Sheets:
+    samples: pd.DataFrame  # indexed by sample_id, sheet order
+    units: pd.DataFrame  # indexed by (sample_id, unit_id), sheet order
+    pairs: tuple[Pair, ...]
+
+
+def load_schema(path: str | Path) -> dict:
+    with open(path) as fh:
+        return yaml.safe_load(fh)
+
+
+def read_sheet(path: str | Path) -> pd.DataFrame:
+    """A tab-separated sheet as strings; '#' lines are comments; empty cells become ''."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: sample sheet not found")
+    with open(path, newline="") as fh:
+        lines = [line for line in fh if line.strip() and not line.startswith("#")]
+    if not lines:
+        raise InputError(f"{path}: sheet is empty (a header line is required)")
+    rows = list(csv.reader(lines, delimiter="\t"))
+    header = [h.strip() for h in rows[0]]
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    if dupes:
+        raise InputError(f"{path}: line 1: column {dupes[0]!r} appears more than once")
+    records = []
+    for n, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            raise InputError(
+                f"{path}: line {n}: {len(row)} fields but the header has {len(header)} "
+                "(tab-separated, one value per column)"
+            )
+        records.append([cell.strip() for cell in row])
+    df = pd.DataFrame(records, columns=header, dtype=str)
+    df.attrs["path"] = str(path)
+    return df
+
+
+def validate_rows(df: pd.DataFrame, schema: dict) -> None:
+    """Check every row against a row schema; the first problem is raised with file/line/column."""
+    path = df.attrs["path"]
+    validator = jsonschema.Draft202012Validator(schema)
+    for i, record in enumerate(df.to_dict(orient="records")):
+        line = i + 2
+        for error in sorted(validator.iter_errors(record), key=lambda e: list(e.path)):
+            if error.validator == "required":
+                missing = next(f for f in schema["required"] if f not in record)
+                raise InputError(f"{path}: required column {missing!r} is missing")
+            if error.validator == "additionalProperties":
+                extra = sorted(set(record) - set(schema["properties"]))
+                raise InputError(
+                    f"{path}: line 1: unknown column {extra[0]!r} "
+                    f"(allowed: {', '.join(schema['properties'])}; "
+                    "free LIMS columns need a meta_ prefix)"
+                )
+            column = error.path[0] if error.path else "?"
+            raise InputError(
+                f"{path}: line {line}, column {column!r}: {_describe(error, record.get(column))}"
+            )
+
+
+def _describe(error: jsonschema.ValidationError, value) -> str:
+    if error.validator == "enum":
+        allowed = ", ".join(repr(v) for v in error.validator_value if v != "")
+        return f"{value!r} is not one of {allowed}"
+    if error.validator == "pattern":
+        hint = error.schema.get("description", f"pattern {error.validator_value}")
+        return f"{value!r} has characters that are not allowed here ({hint})"
+    if error.validator == "minLength":
+        return "must not be empty"
+    return error.message
+
+
+def load_sheets(samples_path, units_path, samples_schema, units_schema) -> Sheets:
+    """Load both sheets, validate schema and content, and derive the tumour/normal pairs."""
+    samples = read_sheet(samples_path)
+    units = read_sheet(units_path)
+    validate_rows(samples, samples_schema)
+    validate_rows(units, units_schema)
+    _check_unique(samples, ["sample_id"])
+    _check_unique(units, ["sample_id", "unit_id"])
+    _check_units(samples, units)
+    pairs = tumor_normal_pairs(samples)
+    samples = samples.set_index("sample_id", drop=False)
+    units = units.set_index(["sample_id", "unit_id"], drop=False)
+    return Sheets(samples=samples, units=units, pairs=tuple(pairs))
+
+
+def _check_unique(df: pd.DataFrame, key: list[str]) -> None:
+    seen: dict[tuple, int] = {}
+    for i, values in enumerate(df[key].itertuples(index=False, name=None)):
+        line = i + 2
+        if values in seen:
+            what = " / ".join(f"{k} {v!r}" for k, v in zip(key, values, strict=True))
+            raise InputError(
+                f"{df.attrs['path']}: line {line}, column {key[-1]!r}: duplicate {what} "
+                f"(first on line {seen[values]})"
+            )
+        seen[values] = line
+
+
+def _check_units(samples: pd.DataFrame, units: pd.DataFrame) -> None:
+    spath, upath = samples.attrs["path"], units.attrs["path"]
+    known = set(samples["sample_id"])
+    fastq_seen: dict[str, tuple[int, str]] = {}
+    for i, row in enumerate(units.to_dict(orient="records")):
+        line = i + 2
+        where = f"{upath}: line {line}"
+        if row["sample_id"] not in known:
+            raise InputError(
+                f"{where}, column 'sample_id': sample {row['sample_id']!r} is not in {spath}"
+            )
+        if not row["fastq_2"]:
+            raise InputError(
+                f"{where}, column 'fastq_2': empty; concord needs paired-end reads (R1 and R2)"
+            )
+        for column in ("fastq_1", "fastq_2"):
+            fastq = row[column]
+            _check_readable_fastq(fastq, f"{where}, column {column!r}")
+            key = os.path.realpath(fastq)
+            if key in fastq_seen:
+                first_line, first_col = fastq_seen[key]
+                raise InputError(
+                    f"{where}, column {column!r}: {fastq} is already used on line {first_line} "
+                    f"(column {first_col!r}); each FASTQ belongs to one unit"
+                )
+            fastq_seen[key] = (line, column)
+    with_units = set(units["sample_id"])
+    for i, sample in enumerate(samples["sample_id"]):
+        if sample not in with_units:
+            raise InputError(
+                f"{spath}: line {i + 2}, column 'sample_id': "
+                f"sample {sample!r} has no units in {upath}"
+            )
+
+
+def _check_readable_fastq(path: str, where: str) -> None:
+    if not os.path.isfile(path):
+        raise InputError(f"{where}: FASTQ {path} does not exist")
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(2)
+        if head == b"\x1f\x8b":
+            with gzip.open(path, "rb") as fh:
+                head = fh.read(1)
+    except (OSError, EOFError) as exc:
+        raise InputError(f"{where}: FASTQ {path} cannot be read ({exc})") from None
+    if head[:1] != b"@":
+        raise InputError(f"{where}: {path} is not a FASTQ file (it does not start with '@')")
+
+
+def tumor_normal_pairs(samples: pd.DataFrame) -> list[Pair]:
+    """Pair every tumour DNA sample with its patient's normal DNA sample, in sheet order.
+
+    A patient needs exactly one normal DNA sample when it has a tumour DNA sample (tumour-only
+    calling is not supported yet); several tumours of one patient share the normal.
+    """
+    path = samples.attrs.get("path", "samples")
+    dna = samples[samples["assay"] == "dna"]
+    normals: dict[str, list[str]] = {}
+    for row in dna.itertuples(index=False):
+        if row.role == "normal":
+            normals.setdefault(row.patient_id, []).append(row.sample_id)
+    pairs = []
+    for i, row in enumerate(samples.itertuples(index=False)):
+        if row.assay != "dna" or row.role != "tumor":
+            continue
+        found = normals.get(row.patient_id, [])
+        where = f"{path}: line {i + 2}, column 'patient_id'"
+        if not found:
+            raise InputError(
+                f"{where}: tumour DNA sample {row.sample_id!r} of patient {row.patient_id!r} "
+                "has no normal DNA sample (tumour-only calling is not supported yet)"
+            )
+        if len(found) > 1:
+            raise InputError(
+                f"{where}: patient {row.patient_id!r} has {len(found)} normal DNA samples "
+                f"({', '.join(found)}); exactly one is needed to pair tumour {row.sample_id!r}"
+            )
+        pairs.append(Pair(row.patient_id, row.sample_id, found[0]))
+    return pairs

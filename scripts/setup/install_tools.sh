@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Install the command-line tools concord runs, from Debian's packages, where they are missing.
+# Idempotent: when everything is present it installs nothing. Versions are concord's reference
+# toolchain (envs/*.yaml pins the same versions for centres that deploy with conda).
+set -euo pipefail
+
+# package  expected-version-prefix  command-to-check
+TOOLS=(
+  "bwa 0.7.17 bwa"
+  "samtools 1.16 samtools"
+  "bcftools 1.16 bcftools"
+  "tabix 1.16 tabix"
+  "fastp 0.23.2 fastp"
+  "mosdepth 0.3.3 mosdepth"
+  "freebayes 1.3.6 freebayes"
+  "salmon 1.10.1 salmon"
+  "gffread 0.12.7 gffread"
+)
+
+missing=()
+for entry in "${TOOLS[@]}"; do
+  read -r pkg version cmd <<<"$entry"
+  installed=$(dpkg-query -W -f='${Status} ${Version}' "$pkg" 2>/dev/null || true)
+  if [[ "$installed" != "install ok installed "* ]] || ! command -v "$cmd" >/dev/null; then
+    missing+=("$pkg")
+  elif [[ "${installed#install ok installed }" != "$version"* ]]; then
+    echo "concord: warning: $pkg ${installed#install ok installed } is installed; the reference toolchain has $version" >&2
+  fi
+done
+
+if ((${#missing[@]})); then
+  if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null; then
+    echo "concord: missing tools: ${missing[*]}" >&2
+    echo "concord: this needs root and apt-get; without them use the conda route (README: 'Without root')." >&2
+    exit 1
+  fi
+  echo "concord: installing from Debian: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Debian's mosdepth loads libhts.so by its unversioned name, which only the -dev package provides.
+if ! mosdepth --version >/dev/null 2>&1; then
+  lib=$(find /usr/lib -name 'libhts.so.3' 2>/dev/null | head -n 1)
+  if [[ -n "$lib" && $(id -u) -eq 0 ]]; then
+    ln -sf "$(basename "$lib")" "$(dirname "$lib")/libhts.so"
+  fi
+  mosdepth --version >/dev/null 2>&1 || { echo "concord: mosdepth cannot start (libhts.so)" >&2; exit 1; }
+fi
+echo "concord: tools present (bwa, samtools, bcftools, fastp, mosdepth, freebayes, salmon, gffread)"

@@ -1,0 +1,70 @@
+import hashlib
+import subprocess
+
+import pytest
+from concord.errors import InputError
+from concord.reference import (
+    check_expected_md5,
+    check_gtf_contigs,
+    contig_digests,
+    reference_contigs,
+)
+
+
+@pytest.fixture
+def fasta(tmp_path):
+    path = tmp_path / "ref.fa"
+    path.write_text(">c1 first contig\nacgtN\nACG\n>c2\nTTTT\n")
+    return path
+
+
+def test_digest_is_md5_of_uppercase_sequence_without_line_breaks(fasta):
+    assert contig_digests(fasta) == [
+        ("c1", 8, hashlib.md5(b"ACGTNACG").hexdigest()),
+        ("c2", 4, hashlib.md5(b"TTTT").hexdigest()),
+    ]
+
+
+def test_digest_equals_samtools_dict_m5(fasta):
+    out = subprocess.run(
+        ["samtools", "dict", str(fasta)], capture_output=True, text=True, check=True
+    )
+    m5 = {
+        f["SN"]: f["M5"]
+        for line in out.stdout.splitlines()
+        if line.startswith("@SQ")
+        for f in [dict(x.split(":", 1) for x in line.split("\t")[1:])]
+    }
+    assert {name: md5 for name, _, md5 in contig_digests(fasta)} == m5
+
+
+def test_expected_md5_mismatch_names_the_contig(fasta):
+    digests = contig_digests(fasta)
+    with pytest.raises(InputError, match=r"contig 'c2' has MD5 .* expects 0{32}"):
+        check_expected_md5(digests, {"c1": digests[0][2], "c2": "0" * 32}, str(fasta), "cfg")
+
+
+def test_expected_md5_for_absent_contig(fasta):
+    with pytest.raises(InputError, match=r"cfg: reference.expected_md5: contig 'chr9' is not in"):
+        check_expected_md5(contig_digests(fasta), {"chr9": "0" * 32}, str(fasta), "cfg")
+
+
+def test_contig_names_from_headers_and_fai(fasta, tmp_path):
+    assert reference_contigs(str(fasta)) == ["c1", "c2"]
+    fai = tmp_path / "other.fai"
+    fai.write_text("x\t1\t0\t1\t2\n")
+    assert reference_contigs(str(fasta), str(fai)) == ["x"]
+
+
+def test_gtf_contig_missing_from_reference(fasta, tmp_path):
+    gtf = tmp_path / "genes.gtf"
+    gtf.write_text(
+        "#!header\n"
+        'c1\tsrc\texon\t1\t3\t.\t+\t.\tgene_id "g";\n'
+        'chr17\tsrc\texon\t1\t3\t.\t+\t.\tgene_id "h";\n'
+    )
+    with pytest.raises(
+        InputError,
+        match=r"genes.gtf: line 3, column 1 \(seqname\): contig 'chr17' is not in the reference",
+    ):
+        check_gtf_contigs(str(gtf), str(fasta))

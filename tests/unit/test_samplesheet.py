@@ -1,0 +1,75 @@
+import pandas as pd
+import pytest
+from concord.errors import InputError
+from concord.samplesheet import Pair, read_sheet, tumor_normal_pairs
+
+
+def sheet(rows, path="samples.tsv"):
+    df = pd.DataFrame(rows, columns=["sample_id", "patient_id", "role", "assay"])
+    df.attrs["path"] = path
+    return df
+
+
+def test_pairs_follow_sheet_order_and_share_the_normal():
+    samples = sheet(
+        [
+            ("B-T2", "B", "tumor", "dna"),
+            ("A-N", "A", "normal", "dna"),
+            ("A-T", "A", "tumor", "dna"),
+            ("B-N", "B", "normal", "dna"),
+            ("B-T1", "B", "tumor", "dna"),
+            ("A-R", "A", "tumor", "rna"),
+        ]
+    )
+    assert tumor_normal_pairs(samples) == [
+        Pair("B", "B-T2", "B-N"),
+        Pair("A", "A-T", "A-N"),
+        Pair("B", "B-T1", "B-N"),
+    ]
+
+
+def test_normal_only_and_rna_only_patients_give_no_pair():
+    samples = sheet([("C-N", "C", "normal", "dna"), ("D-R", "D", "tumor", "rna")])
+    assert tumor_normal_pairs(samples) == []
+
+
+def test_rna_normal_does_not_pair_a_dna_tumour():
+    samples = sheet([("E-T", "E", "tumor", "dna"), ("E-NR", "E", "normal", "rna")])
+    with pytest.raises(
+        InputError, match=r"samples.tsv: line 2, column 'patient_id'.*'E-T'.*no normal"
+    ):
+        tumor_normal_pairs(samples)
+
+
+def test_two_normals_are_ambiguous():
+    samples = sheet(
+        [
+            ("F-N1", "F", "normal", "dna"),
+            ("F-N2", "F", "normal", "dna"),
+            ("F-T", "F", "tumor", "dna"),
+        ]
+    )
+    with pytest.raises(InputError, match=r"line 4.*2 normal DNA samples \(F-N1, F-N2\)"):
+        tumor_normal_pairs(samples)
+
+
+def test_read_sheet_keeps_empty_cells_and_skips_comments(tmp_path):
+    path = tmp_path / "s.tsv"
+    path.write_text("# exported from LIMS\nsample_id\ttissue\nS1\t\nS2\tblood\n")
+    df = read_sheet(path)
+    assert list(df["tissue"]) == ["", "blood"]
+    assert df.attrs["path"] == str(path)
+
+
+def test_read_sheet_ragged_row_names_the_line(tmp_path):
+    path = tmp_path / "s.tsv"
+    path.write_text("sample_id\trole\nS1\ttumor\tEXTRA\n")
+    with pytest.raises(InputError, match=r"s.tsv: line 2: 3 fields but the header has 2"):
+        read_sheet(path)
+
+
+def test_read_sheet_duplicate_header(tmp_path):
+    path = tmp_path / "s.tsv"
+    path.write_text("sample_id\trole\trole\nS1\ttumor\tnormal\n")
+    with pytest.raises(InputError, match=r"line 1: column 'role' appears more than once"):
+        read_sheet(path)

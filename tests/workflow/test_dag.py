@@ -1,0 +1,60 @@
+"""Dry-run DAGs: which rules a configuration schedules."""
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+
+def job_counts(result) -> dict[str, int]:
+    assert result.returncode == 0, result.stderr[-3000:]
+    counts = {}
+    for line in result.stdout.splitlines():
+        m = re.fullmatch(r"(\w+)\s+(\d+)", line.strip())
+        if m and m.group(1) != "total":
+            counts[m.group(1)] = int(m.group(2))
+    return counts
+
+
+def test_demo_dag(workdir):
+    counts = job_counts(workdir.run("--dry-run", "--quiet", "rules"))
+    assert counts == {
+        "all": 1,
+        "link_reference": 1,
+        "samtools_faidx": 1,
+        "samtools_dict": 1,
+        "bwa_index": 1,
+        "contig_digests": 1,
+        "fastp": 8,  # every unit, RNA included
+        "bwa_mem": 6,  # DNA units only
+        "markdup": 4,  # one per DNA sample: units merged
+        "samtools_stats": 4,
+        "samtools_flagstat": 4,
+        "mosdepth": 4,
+    }
+
+
+def test_prebuilt_indexes_are_linked_not_rebuilt(workdir, tmp_path_factory):
+    prebuilt = tmp_path_factory.mktemp("prebuilt")
+    fasta = prebuilt / "ref.fa"
+    shutil.copy(workdir.config["reference"]["fasta"], fasta)
+    subprocess.run(["samtools", "faidx", str(fasta)], check=True)
+    subprocess.run(["samtools", "dict", "-o", f"{fasta}.dict", str(fasta)], check=True)
+    for ext in ("amb", "ann", "bwt", "pac", "sa"):
+        (prebuilt / f"ref.fa.{ext}").write_text("")  # existence is all a dry run looks at
+    workdir.config["reference"].update(
+        fasta=str(fasta), fai=f"{fasta}.fai", dict=f"{fasta}.dict", bwa_index=str(fasta)
+    )
+    counts = job_counts(workdir.run("--dry-run", "--quiet", "rules"))
+    assert {"link_reference_fai", "link_reference_dict", "link_bwa_index"} <= set(counts)
+    assert not {"samtools_faidx", "samtools_dict", "bwa_index"} & set(counts)
+
+
+@pytest.mark.parametrize(
+    "target", ["results/align/PT01-rna/PT01-rna.bam", "results/align/PT01-rna/units/L001.bam"]
+)
+def test_rna_samples_are_not_aligned_with_bwa(workdir, target):
+    result = workdir.run("--dry-run", target)
+    assert result.returncode != 0
+    assert "No rule to produce" in result.stdout + result.stderr
