@@ -12,6 +12,7 @@ include: "rules/common.smk"
 include: "rules/reference.smk"
 include: "rules/qc.smk"
 include: "rules/align.smk"
+include: "rules/somatic.smk"
 
 
 rule all:
@@ -20,3 +21,4 @@ rule all:
         reference_outputs(),
         dna_sample_outputs(),
         fastp_reports(),
+        pair_outputs(),

@@ -36,9 +36,28 @@ except InputError as error:
 wildcard_constraints:
     sample=wi.alternation(SHEETS.samples["sample_id"]),
     unit=wi.alternation(SHEETS.units["unit_id"]),
+    patient=wi.alternation(SHEETS.samples["patient_id"]),
+    tumor=wi.alternation(p.tumor for p in SHEETS.pairs) or "NO_PAIR",
+    normal=wi.alternation(p.normal for p in SHEETS.pairs) or "NO_PAIR",
+    chunk=r"\d+",
 
 
 DNA_SAMPLE = wi.alternation(wi.dna_samples(SHEETS))
+
+
+PAIRS = {(p.patient, p.tumor, p.normal): p for p in SHEETS.pairs}
+CALLING_CHUNKS = expand(
+    "results/somatic/chunks/chunk{chunk}.bed", chunk=wi.chunk_ids(config["calling"]["chunks"])
+)
+SOMATIC_VCF = "results/somatic/{patient}/{tumor}_vs_{normal}.somatic.vcf.gz"
+GERMLINE_VCF = "results/germline/{patient}/{normal}.germline.vcf.gz"
+# The harmonized freebayes call: joint tumour/normal, every allele that passes the input
+# filters reported (pooled-continuous) while each sample is still genotyped as diploid.
+FREEBAYES_OPTIONS = (
+    "--pooled-discrete --pooled-continuous --genotype-qualities --allele-balance-priors-off "
+    "--min-alternate-fraction 0.02 --min-alternate-count 2 "
+    "--min-mapping-quality 20 --min-base-quality 20"
+)
 
 
 def mem_mb_on_attempt(base_mb):
@@ -72,3 +91,27 @@ def read_group(wildcards):
 
 def sample_unit_bams(wildcards):
     return wi.sample_unit_bams(SHEETS, wildcards.sample)
+
+
+def pair_outputs():
+    return wi.pair_outputs(SHEETS)
+
+
+def pair_bams(wildcards):
+    return wi.pair_bams(wildcards.tumor, wildcards.normal)
+
+
+def pair_chunk_vcfs(wildcards):
+    return wi.pair_chunk_vcfs(wildcards, config["calling"]["chunks"])
+
+
+def germline_joint_call(wildcards):
+    return wi.germline_joint_call(SHEETS, wildcards.normal)
+
+
+def somatic_provenance(wildcards):
+    return wi.provenance_params(config, SHEETS, wildcards.patient, wildcards.tumor, wildcards.normal)
+
+
+def germline_provenance(wildcards):
+    return wi.provenance_params(config, SHEETS, wildcards.patient, None, wildcards.normal)

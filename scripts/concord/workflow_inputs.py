@@ -65,3 +65,64 @@ def read_group(sheets: Sheets, sample: str, unit: str, centre: str) -> str:
 def sample_unit_bams(sheets: Sheets, sample: str) -> list[str]:
     units = sheets.units.loc[sheets.units["sample_id"] == sample, "unit_id"]
     return [f"results/align/{sample}/units/{unit}.bam" for unit in units]
+
+
+SOMATIC = "results/somatic/{patient}/{tumor}_vs_{normal}.somatic"
+GERMLINE = "results/germline/{patient}/{normal}.germline"
+
+
+def chunk_ids(n: int) -> list[str]:
+    return [f"{i:03d}" for i in range(n)]
+
+
+def pair_outputs(sheets: Sheets) -> list[str]:
+    out = []
+    for p in sheets.pairs:
+        somatic = SOMATIC.format(patient=p.patient, tumor=p.tumor, normal=p.normal)
+        out += [f"{somatic}.vcf.gz", f"{somatic}.vcf.gz.tbi", f"{somatic}.validation.txt"]
+    for p in germline_pairs(sheets):
+        germline = GERMLINE.format(patient=p.patient, normal=p.normal)
+        out += [f"{germline}.vcf.gz", f"{germline}.vcf.gz.tbi", f"{germline}.validation.txt"]
+    return out
+
+
+def germline_pairs(sheets: Sheets) -> list:
+    """The first pair of each normal (sheet order): its joint call gives the normal's genotypes."""
+    first = {}
+    for p in sheets.pairs:
+        first.setdefault(p.normal, p)
+    return list(first.values())
+
+
+def pair_bams(tumor: str, normal: str) -> dict[str, str]:
+    return {
+        "tumor": ALIGN.format(sample=tumor),
+        "tumor_bai": ALIGN.format(sample=tumor) + ".bai",
+        "normal": ALIGN.format(sample=normal),
+        "normal_bai": ALIGN.format(sample=normal) + ".bai",
+    }
+
+
+def pair_chunk_vcfs(wildcards, n_chunks: int) -> list[str]:
+    return [
+        f"results/somatic/{wildcards.patient}/chunks/"
+        f"{wildcards.tumor}_vs_{wildcards.normal}.chunk{chunk}.vcf"
+        for chunk in chunk_ids(n_chunks)
+    ]
+
+
+def germline_joint_call(sheets: Sheets, normal: str) -> str:
+    p = next(p for p in germline_pairs(sheets) if p.normal == normal)
+    return f"results/somatic/{p.patient}/{p.tumor}_vs_{p.normal}.joint.vcf.gz"
+
+
+def provenance_params(config: dict, sheets: Sheets, patient: str, tumor, normal: str) -> dict:
+    """Plain values for the VCF header: sample names and the run's identity, never paths."""
+    samples = {"NORMAL": [normal, patient, "normal"]}
+    if tumor is not None:
+        samples["TUMOR"] = [tumor, patient, "tumor"]
+    return {
+        "centre": config["centre"],
+        "assembly": config["reference"]["assembly"],
+        "samples": samples,
+    }

@@ -1,0 +1,27 @@
+"""Genomic chunks for scatter/gather calling: N pieces of about equal length, in genome order."""
+
+from __future__ import annotations
+
+
+def genome_chunks(contigs: list[tuple[str, int]], n: int) -> list[list[tuple[str, int, int]]]:
+    """Split the genome (contig, length) into n chunks of BED intervals, 0-based half-open.
+
+    Chunk i covers genome offsets [i*L/n, (i+1)*L/n); a chunk may span contig ends. Concatenating
+    per-chunk calls in chunk order gives genome order.
+    """
+    total = sum(length for _, length in contigs)
+    bounds = [total * i // n for i in range(n + 1)]
+    chunks: list[list[tuple[str, int, int]]] = [[] for _ in range(n)]
+    offset = 0
+    for name, length in contigs:
+        for i in range(n):
+            start, end = max(bounds[i], offset), min(bounds[i + 1], offset + length)
+            if start < end:
+                chunks[i].append((name, start - offset, end - offset))
+        offset += length
+    return chunks
+
+
+def read_fai(path: str) -> list[tuple[str, int]]:
+    with open(path) as fh:
+        return [(f[0], int(f[1])) for f in (line.split("\t") for line in fh if line.strip())]

@@ -1,0 +1,44 @@
+"""Check a VCF against the concord spec; fail with every problem named.
+
+In the workflow: rule validate_vcf. By hand:
+    python scripts/validate_vcf.py --kind somatic --reference genome.fa FILE.vcf.gz
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from concord.vcfspec import SPEC_VERSION, validate_vcf  # noqa: E402
+
+
+def main(vcf: str, kind: str, reference: str, report: str | None = None) -> int:
+    errors = validate_vcf(vcf, kind, reference)
+    text = (
+        "\n".join(errors)
+        if errors
+        else f"{vcf}: conforms to the concord {kind} VCF spec v{SPEC_VERSION}"
+    )
+    if report and not errors:
+        Path(report).write_text(text + "\n")
+    print(text, file=sys.stderr if errors else sys.stdout)
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    if "snakemake" in globals():
+        sys.exit(
+            main(
+                snakemake.input.vcf,  # noqa: F821
+                snakemake.wildcards.kind,  # noqa: F821
+                snakemake.input.ref,  # noqa: F821
+                snakemake.output[0],  # noqa: F821
+            )
+        )
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kind", choices=("somatic", "germline"), required=True)
+    parser.add_argument("--reference", required=True)
+    parser.add_argument("vcf")
+    args = parser.parse_args()
+    sys.exit(main(args.vcf, args.kind, args.reference))
