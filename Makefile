@@ -5,7 +5,7 @@ VENV := .venv
 STAMP := $(VENV)/.requirements-installed
 SNAKEMAKE := $(VENV)/bin/snakemake
 
-.PHONY: setup tools venv demo test lint clean-demo
+.PHONY: setup tools venv demo test conformance lint clean-demo
 
 setup: tools venv
 
@@ -29,6 +29,16 @@ demo: setup
 	@echo "  read QC (fastp)       results/qc/fastp/<sample>/<unit>.fastp.html"
 	@echo "  reference digests     results/reference/genome.contigs.tsv"
 	@echo "  logs / benchmarks     logs/, benchmarks/"
+
+conformance: setup
+	@if [ -z "$(KIT)" ] || [ -z "$(OUT)" ]; then \
+		echo "usage: make conformance KIT=<kit dir> OUT=<out dir>"; exit 2; fi
+	$(VENV)/bin/python scripts/conformance_config.py "$(KIT)" "$(OUT)"
+	$(SNAKEMAKE) --profile profiles/local --snakefile "$(CURDIR)/Snakefile" \
+		--directory "$(OUT)" --configfile "$(abspath $(OUT))/config.yaml"
+	cp "$(OUT)/results/conformance/certificate.json" "$(OUT)/certificate.json"
+	@echo
+	@echo "concord conformance finished: $(OUT)/certificate.json (config used: $(OUT)/config.yaml)"
 
 test: setup
 	$(VENV)/bin/pytest

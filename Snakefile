@@ -13,6 +13,7 @@ include: "rules/reference.smk"
 include: "rules/qc.smk"
 include: "rules/align.smk"
 include: "rules/somatic.smk"
+include: "rules/conformance.smk"
 
 
 rule all:
@@ -22,3 +23,4 @@ rule all:
         dna_sample_outputs(),
         fastp_reports(),
         pair_outputs(),
+        conformance_outputs(),

@@ -46,8 +46,10 @@ DNA_SAMPLE = wi.alternation(wi.dna_samples(SHEETS))
 
 
 PAIRS = {(p.patient, p.tumor, p.normal): p for p in SHEETS.pairs}
+# the chunk count is part of the path: changing it re-scatters instead of reusing stale chunks
+CHUNKS_DIR = f"results/somatic/chunks/{config['calling']['chunks']}-way"
 CALLING_CHUNKS = expand(
-    "results/somatic/chunks/chunk{chunk}.bed", chunk=wi.chunk_ids(config["calling"]["chunks"])
+    CHUNKS_DIR + "/chunk{chunk}.bed", chunk=wi.chunk_ids(config["calling"]["chunks"])
 )
 SOMATIC_VCF = "results/somatic/{patient}/{tumor}_vs_{normal}.somatic.vcf.gz"
 GERMLINE_VCF = "results/germline/{patient}/{normal}.germline.vcf.gz"
@@ -115,3 +117,19 @@ def somatic_provenance(wildcards):
 
 def germline_provenance(wildcards):
     return wi.provenance_params(config, SHEETS, wildcards.patient, None, wildcards.normal)
+
+
+def conformance_outputs():
+    return ["results/conformance/certificate.json"] if "conformance" in config else []
+
+
+def certificate_patients(wildcards):
+    return [p.patient for p in wi.first_pair_per_patient(SHEETS)]
+
+
+def first_somatic_vcf_per_patient(wildcards):
+    return [f"{wi.somatic_prefix(p)}.vcf.gz" for p in wi.first_pair_per_patient(SHEETS)]
+
+
+def first_somatic_validation_per_patient(wildcards):
+    return [f"{wi.somatic_prefix(p)}.validation.txt" for p in wi.first_pair_per_patient(SHEETS)]

@@ -32,7 +32,7 @@ rule freebayes_chunk:
         unpack(pair_bams),
         ref=REF,
         fai=f"{REF}.fai",
-        chunk="results/somatic/chunks/chunk{chunk}.bed",
+        chunk=CHUNKS_DIR + "/chunk{chunk}.bed",
     output:
         temp("results/somatic/{patient}/chunks/{tumor}_vs_{normal}.chunk{chunk}.vcf"),
     params:

@@ -204,3 +204,72 @@ def _tier(counts: list[int]) -> dict:
 
 def write_json(data: dict, path: Path) -> None:
     path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+
+
+def normalized_sites(vcf: str, reference: str, pass_only: bool = False) -> dict[Site, dict]:
+    """Sites of a VCF after bcftools norm -m -any against the reference, with VAF and
+    SIM_ALT_READS where the VCF has them."""
+    import subprocess
+
+    import pysam
+
+    from concord.standardize import trim_alleles
+
+    out = subprocess.run(
+        ["bcftools", "norm", "--no-version", "-f", reference, "-m", "-any", "-Ov", vcf],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    sites: dict[Site, dict] = {}
+    pysam.set_verbosity(0)
+    with pysam.VariantFile(_as_file(out)) as fh:
+        info_keys = set(fh.header.info)
+        for rec in fh:
+            if pass_only and list(rec.filter) != ["PASS"]:
+                continue
+            pos, ref, alt = trim_alleles(rec.pos, rec.ref.upper(), rec.alts[0].upper())
+            sites[Site(rec.chrom, pos, ref, alt)] = {
+                "vaf": float(rec.info["VAF"]) if "VAF" in info_keys else None,
+                "sim_alt_reads": int(rec.info["SIM_ALT_READS"])
+                if "SIM_ALT_READS" in info_keys
+                else None,
+            }
+    return sites
+
+
+def _as_file(text: str) -> str:
+    import tempfile
+
+    fh = tempfile.NamedTemporaryFile("w", suffix=".vcf", delete=False)
+    fh.write(text)
+    fh.close()
+    return fh.name
+
+
+def somatic_certificate(kit: Path, reference: str, calls_by_patient: dict[str, str]) -> dict:
+    """Score each patient's somatic PASS calls against the kit truth inside truth/confident.bed."""
+    regions = read_bed(kit / "truth" / "confident.bed")
+    patients = {}
+    for patient, vcf in sorted(calls_by_patient.items()):
+        truth_vcf = kit / "truth" / f"{patient}.somatic.vcf.gz"
+        germline_vcf = kit / "truth" / f"{patient}.germline.vcf.gz"
+        if not truth_vcf.is_file():
+            continue
+        truth = {
+            s: i
+            for s, i in normalized_sites(str(truth_vcf), reference).items()
+            if in_regions(s, regions)
+        }
+        calls = {
+            s for s in normalized_sites(vcf, reference, pass_only=True) if in_regions(s, regions)
+        }
+        germline = (
+            {s for s in normalized_sites(str(germline_vcf), reference) if in_regions(s, regions)}
+            if germline_vcf.is_file()
+            else set()
+        )
+        patients[patient] = {"truth": truth, "calls": calls, "germline": germline}
+    if not patients:
+        raise InputError(f"{kit}/truth: no somatic truth for any patient of this run")
+    return certificate(patients)

@@ -8,6 +8,7 @@ and the measurements behind each threshold.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 
 
@@ -46,7 +47,7 @@ SOMATIC_FILTERS = {
 GERMLINE_FILTERS = {
     "PASS": "All filters passed: germline variant of the normal",
     "low_depth": "Normal depth below min_depth",
-    "low_genotype_quality": "Genotype quality of the normal below min_gq",
+    "low_genotype_quality": "Genotype quality of the normal (from its read counts) below min_gq",
 }
 
 
@@ -114,18 +115,33 @@ def classify_somatic(
     return reasons
 
 
-def classify_germline(
-    genotype: tuple[int | None, ...], normal: Counts, gq: float | None, th: GermlineThresholds
-) -> list[str] | None:
-    """None when the normal does not carry the ALT; else the reasons it is filtered ([] = PASS)."""
-    if not any(a == 1 for a in genotype):
+def genotype_normal(normal: Counts, error_rate: float = 0.01) -> tuple[str, int]:
+    """Diploid genotype from REF/ALT counts alone (binomial likelihoods) and its quality.
+
+    Counts are the only input, so the genotype cannot depend on how the genome was chunked
+    (freebayes' own GQ does, slightly). GQ = phred(best / second best likelihood), at most 99.
+    """
+    if normal.depth == 0:
+        return "./.", 0
+    log_l = {}
+    for gt, p_alt in (("0/0", error_rate), ("0/1", 0.5), ("1/1", 1 - error_rate)):
+        log_l[gt] = normal.alt * math.log10(p_alt) + normal.ref * math.log10(1 - p_alt)
+    ranked = sorted(log_l.items(), key=lambda kv: kv[1], reverse=True)
+    gq = min(99, int(round(10 * (ranked[0][1] - ranked[1][1]))))
+    return ranked[0][0], gq
+
+
+def classify_germline(normal: Counts, th: GermlineThresholds) -> tuple[str, int, list[str]] | None:
+    """None when the normal does not carry the ALT; else (GT, GQ, filter reasons; [] = PASS)."""
+    gt, gq = genotype_normal(normal)
+    if "1" not in gt:
         return None
     reasons = []
     if normal.depth < th.min_depth:
         reasons.append("low_depth")
-    if gq is None or gq < th.min_gq:
+    if gq < th.min_gq:
         reasons.append("low_genotype_quality")
-    return reasons
+    return gt, gq, reasons
 
 
 def variant_type(ref: str, alt: str) -> str:

@@ -28,8 +28,6 @@ class JointRecord:
     tumor: Counts
     normal: Counts
     site: SiteEvidence
-    normal_gt: tuple
-    normal_gq: float | None
 
 
 def trim_alleles(pos: int, ref: str, alt: str) -> tuple[int, str, str]:
@@ -46,8 +44,8 @@ def _one(value):
 
 
 def read_joint_calls(path: str, tumor: str, normal: str) -> Iterator[JointRecord]:
-    pysam.set_verbosity(0)  # the joint call has no index, and freebayes declares GQ as Float
     """One record per ALT of an input already split with bcftools norm -m -any."""
+    pysam.set_verbosity(0)  # the joint call has no index, and freebayes declares GQ as Float
     with pysam.VariantFile(path) as vcf:
         for rec in vcf:
             t, n = rec.samples[tumor], rec.samples[normal]
@@ -67,8 +65,6 @@ def read_joint_calls(path: str, tumor: str, normal: str) -> Iterator[JointRecord
                     alt_forward=int(_one(rec.info["SAF"])),
                     alt_reverse=int(_one(rec.info["SAR"])),
                 ),
-                normal_gt=n["GT"],
-                normal_gq=n.get("GQ"),
             )
 
 
@@ -112,11 +108,10 @@ def somatic_lines(records, prov: Provenance, th: SomaticThresholds) -> list[str]
 def germline_lines(records, prov: Provenance, th: GermlineThresholds) -> list[str]:
     lines = header_lines("germline", prov)
     for r in records:
-        reasons = classify_germline(r.normal_gt, r.normal, r.normal_gq, th)
-        if reasons is None:
+        called = classify_germline(r.normal, th)
+        if called is None:
             continue
-        gt = "/".join("." if a is None else str(a) for a in r.normal_gt)
-        gq = "." if r.normal_gq is None else str(int(round(r.normal_gq)))
+        gt, gq, reasons = called
         n = r.normal
         lines.append(
             f"{r.chrom}\t{r.pos}\t.\t{r.ref}\t{r.alt}\t.\t{';'.join(reasons) or 'PASS'}\t"

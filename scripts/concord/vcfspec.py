@@ -28,8 +28,12 @@ FORMAT_HEADER = {
 }
 GERMLINE_FORMAT_HEADER = dict(
     FORMAT_HEADER,
-    GT=("1", "String", "Genotype of the normal (freebayes diploid model)"),
-    GQ=("1", "Integer", "Genotype quality"),
+    GT=(
+        "1",
+        "String",
+        "Diploid genotype of the normal from its REF/ALT counts (binomial, 1% error)",
+    ),
+    GQ=("1", "Integer", "Genotype quality: phred(best / second best genotype likelihood), max 99"),
 )
 GERMLINE_FORMAT_KEYS = ("GT", "GQ", "DP", "AD", "AF")
 INFO_HEADER = {

@@ -78,7 +78,7 @@ def chunk_ids(n: int) -> list[str]:
 def pair_outputs(sheets: Sheets) -> list[str]:
     out = []
     for p in sheets.pairs:
-        somatic = SOMATIC.format(patient=p.patient, tumor=p.tumor, normal=p.normal)
+        somatic = somatic_prefix(p)
         out += [f"{somatic}.vcf.gz", f"{somatic}.vcf.gz.tbi", f"{somatic}.validation.txt"]
     for p in germline_pairs(sheets):
         germline = GERMLINE.format(patient=p.patient, normal=p.normal)
@@ -126,3 +126,14 @@ def provenance_params(config: dict, sheets: Sheets, patient: str, tumor, normal:
         "assembly": config["reference"]["assembly"],
         "samples": samples,
     }
+
+
+def somatic_prefix(pair) -> str:
+    return SOMATIC.format(patient=pair.patient, tumor=pair.tumor, normal=pair.normal)
+
+
+def first_pair_per_patient(sheets: Sheets) -> list:
+    first = {}
+    for p in sheets.pairs:
+        first.setdefault(p.patient, p)
+    return list(first.values())
