@@ -62,3 +62,19 @@ class Workdir:
 @pytest.fixture
 def workdir(tmp_path) -> Workdir:
     return Workdir(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def run_two_threads(tmp_path_factory):
+    w = Workdir(tmp_path_factory.mktemp("demo_2threads"))
+    result = w.run("--cores", "2")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return w
+
+
+@pytest.fixture(scope="session")
+def run_one_thread(tmp_path_factory):
+    w = Workdir(tmp_path_factory.mktemp("demo_1thread"))
+    result = w.run("--cores", "1")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return w

@@ -3,7 +3,6 @@
 import subprocess
 
 import pysam
-import pytest
 from conftest import Workdir
 
 DNA_SAMPLES = ["PT01-tumor", "PT01-normal", "PT02-tumor", "PT02-normal"]
@@ -14,22 +13,6 @@ def alignment_records(bam) -> str:
     return subprocess.run(
         ["samtools", "view", str(bam)], capture_output=True, text=True, check=True
     ).stdout
-
-
-@pytest.fixture(scope="module")
-def run_two_threads(tmp_path_factory):
-    w = Workdir(tmp_path_factory.mktemp("demo_2threads"))
-    result = w.run("--cores", "2")
-    assert result.returncode == 0, result.stderr[-3000:]
-    return w
-
-
-@pytest.fixture(scope="module")
-def run_one_thread(tmp_path_factory):
-    w = Workdir(tmp_path_factory.mktemp("demo_1thread"))
-    result = w.run("--cores", "1")
-    assert result.returncode == 0, result.stderr[-3000:]
-    return w
 
 
 def test_analysis_ready_bams_with_qc(run_two_threads):

@@ -1,0 +1,98 @@
+"""make conformance: on a kit made from the demo (any kit layout works) and on the real kit."""
+
+import json
+import shutil
+import subprocess
+
+import pysam
+import pytest
+
+from conftest import DEMO, REPO
+
+KIT = REPO.parent / "shared" / "conformance" / "brca-grch38-v1"
+METRICS = {"tp", "fp", "fn", "precision", "recall", "f1"}
+
+
+def make_conformance(kit, out):
+    return subprocess.run(
+        ["make", "-s", "conformance", f"KIT={kit}", f"OUT={out}"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_kit(tmp_path_factory):
+    """A conformance kit with the brca-grch38-v1 layout, assembled from the demo dataset."""
+    kit = tmp_path_factory.mktemp("demo-kit")
+    for sub in ("reference", "annotation", "truth", "dna"):
+        (kit / sub).mkdir()
+    shutil.copy(DEMO / "reference/demo.fa", kit / "reference/genome.fa")
+    shutil.copy(DEMO / "annotation/demo.gtf", kit / "annotation/genes.gtf")
+    rows = ["sample_id\tpatient\tkind\trole\tfastq_1\tfastq_2\tread_length"]
+    for patient in ("PT01", "PT02"):
+        for role, lane in (("tumor", "L001"), ("normal", "L001")):
+            sample = f"{patient}-{role}"
+            for mate in (1, 2):
+                shutil.copy(
+                    DEMO / f"reads/{sample}_{lane}_R{mate}.fastq.gz",
+                    kit / f"dna/{sample}_{mate}.fastq.gz",
+                )
+            rows.append(
+                f"{sample}\t{patient}\tdna\t{role}\tdna/{sample}_1.fastq.gz\tdna/{sample}_2.fastq.gz\t100"
+            )
+        for kind in ("somatic", "germline"):
+            target = kit / f"truth/{patient}.{kind}.vcf.gz"
+            pysam.tabix_compress(str(DEMO / f"truth/{patient}.{kind}.vcf"), str(target))
+            pysam.tabix_index(str(target), preset="vcf")
+    (kit / "manifest.tsv").write_text("\n".join(rows) + "\n")
+    (kit / "truth/confident.bed").write_text("chrD1\t0\t160000\nchrD2\t0\t120000\n")
+    return kit
+
+
+def test_certificate_on_a_kit_made_from_the_demo(demo_kit, tmp_path):
+    out = tmp_path / "run"
+    result = make_conformance(demo_kit, out)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
+    cert = json.loads((out / "certificate.json").read_text())
+    somatic = cert["somatic"]
+    assert set(somatic["patients"]) == {"PT01", "PT02"}
+    for scope in ("overall", "vaf_ge_010"):
+        for kind in ("snv", "indel"):
+            assert set(somatic[scope][kind]) == METRICS
+    assert set(somatic["recall_by_vaf"]) == {"0.10", "0.20", "0.40"}
+    assert somatic["overall"]["snv"]["tp"] + somatic["overall"]["snv"]["fn"] == 18  # 9 per patient
+    assert somatic["overall"]["indel"]["tp"] + somatic["overall"]["indel"]["fn"] == 6
+    assert somatic["overall"]["snv"]["recall"] >= 0.9
+    assert somatic["germline_as_somatic"] == 0
+    assert (out / "config.yaml").is_file()
+    assert "conformance" in (out / "config.yaml").read_text()
+
+
+def test_usage_without_kit():
+    result = subprocess.run(["make", "-s", "conformance"], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "usage: make conformance KIT=<kit dir> OUT=<out dir>" in result.stdout
+
+
+def test_not_a_kit(tmp_path):
+    result = make_conformance(tmp_path, tmp_path / "out")
+    assert result.returncode != 0
+    assert "not a conformance kit (manifest.tsv is missing)" in result.stderr
+
+
+@pytest.mark.skipif(not KIT.is_dir(), reason="the conformance kit is not at ../shared")
+def test_brca_kit_certificate(tmp_path):
+    """The real kit end to end; accuracy targets of issue 3 as regression guards."""
+    out = tmp_path / "kit-run"
+    result = make_conformance(KIT, out)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
+    somatic = json.loads((out / "certificate.json").read_text())["somatic"]
+    assert set(somatic["patients"]) == {"P1", "P2"}
+    assert somatic["vaf_ge_010"]["snv"]["f1"] >= 0.97
+    assert somatic["vaf_ge_010"]["indel"]["f1"] >= 0.90
+    assert somatic["recall_by_vaf"]["0.05"]["recall"] >= 0.5
+    assert somatic["germline_as_somatic"] == 0
+    assert somatic["truth_sites_with_sim_alt_reads_lt3"] > 0
