@@ -47,10 +47,8 @@ DNA_SAMPLE = wi.alternation(wi.dna_samples(SHEETS))
 
 PAIRS = {(p.patient, p.tumor, p.normal): p for p in SHEETS.pairs}
 # the chunk count is part of the path: changing it re-scatters instead of reusing stale chunks
-CHUNKS_DIR = f"results/somatic/chunks/{config['calling']['chunks']}-way"
-CALLING_CHUNKS = expand(
-    CHUNKS_DIR + "/chunk{chunk}.bed", chunk=wi.chunk_ids(config["calling"]["chunks"])
-)
+CALLING_CHUNK = f"results/somatic/chunks/{config['calling']['chunks']}-way/chunk{{chunk}}.bed"
+CALLING_CHUNKS = expand(CALLING_CHUNK, chunk=wi.chunk_ids(config["calling"]["chunks"]))
 SOMATIC_VCF = "results/somatic/{patient}/{tumor}_vs_{normal}.somatic.vcf.gz"
 GERMLINE_VCF = "results/germline/{patient}/{normal}.germline.vcf.gz"
 # The harmonized freebayes call: joint tumour/normal, every allele that passes the input

@@ -32,7 +32,7 @@ rule freebayes_chunk:
         unpack(pair_bams),
         ref=REF,
         fai=f"{REF}.fai",
-        chunk=CHUNKS_DIR + "/chunk{chunk}.bed",
+        chunk=CALLING_CHUNK,
     output:
         temp("results/somatic/{patient}/chunks/{tumor}_vs_{normal}.chunk{chunk}.vcf"),
     params:

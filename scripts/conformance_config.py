@@ -12,8 +12,7 @@ if __name__ == "__main__":
     if len(sys.argv) != 3:
         sys.exit("usage: python scripts/conformance_config.py KIT_DIR OUT_DIR")
     try:
-        print(
-            f"concord: conformance config written to {prepare(Path(sys.argv[1]), Path(sys.argv[2]))}"
-        )
+        path = prepare(Path(sys.argv[1]), Path(sys.argv[2]))
+        print(f"concord: conformance config written to {path}")
     except InputError as error:
         sys.exit(f"concord: {error}")

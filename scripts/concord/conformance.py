@@ -26,7 +26,7 @@ def read_tsv(path: Path) -> list[dict[str, str]]:
 
 
 def prepare(kit: Path, out: Path, centre: str = "CONFORMANCE") -> Path:
-    """Write OUT/config/{samples,units}.tsv and OUT/config.yaml for a kit; return the config path."""
+    """Write OUT/config/{samples,units}.tsv and OUT/config.yaml for a kit; return its path."""
     kit, out = kit.resolve(), out.resolve()
     manifest_path = kit / "manifest.tsv"
     if not manifest_path.is_file():

@@ -40,7 +40,9 @@ SOMATIC_FILTERS = {
     "low_alt_reads": "Fewer than min_tumor_alt ALT reads in the tumour",
     "low_vaf": "Tumour VAF below min_tumor_vaf",
     "low_mapq": "Mean mapping quality of ALT reads below min_alt_mapq",
-    "low_base_quality": "Mean base quality of ALT observations in the tumour below min_alt_base_quality",
+    "low_base_quality": (
+        "Mean base quality of ALT observations in the tumour below min_alt_base_quality"
+    ),
     "strand_bias": "ALT reads (>= strand_bias_min_alt) almost all on one strand",
 }
 

@@ -20,7 +20,8 @@ FORMAT_HEADER = {
     "GT": (
         "1",
         "String",
-        "Carries the ALT: 0/1 when the sample has ALT reads, else 0/0 (not a genotype call in somatic VCFs)",
+        "Carries the ALT: 0/1 when the sample has ALT reads, else 0/0 "
+        "(not a genotype call in somatic VCFs)",
     ),
     "DP": ("1", "Integer", "Reads supporting REF or ALT"),
     "AD": ("R", "Integer", "Reads supporting REF and ALT"),
@@ -213,7 +214,8 @@ def validate_vcf(
                 if tuple(columns[9:]) != spec["samples"]:
                     err(
                         n,
-                        f"sample columns must be {', '.join(spec['samples'])}, found {', '.join(columns[9:])}",
+                        f"sample columns must be {', '.join(spec['samples'])}, "
+                        f"found {', '.join(columns[9:])}",
                     )
                 errors.extend(_check_header(path, meta, declared, spec))
                 continue
@@ -245,7 +247,8 @@ def _check_header(path, meta, declared, spec) -> list[str]:
             wanted = {k: wanted[k] for k in spec["format_keys"]}
         if declared[section] != wanted:
             errors.append(
-                f"{path}: ##{section} lines must declare exactly {wanted}, found {declared[section]}"
+                f"{path}: ##{section} lines must declare exactly {wanted}, "
+                f"found {declared[section]}"
             )
     if "concordTool" not in meta:
         errors.append(f"{path}: header names no tool (##concordTool)")

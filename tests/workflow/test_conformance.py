@@ -6,7 +6,6 @@ import subprocess
 
 import pysam
 import pytest
-
 from conftest import DEMO, REPO
 
 KIT = REPO.parent / "shared" / "conformance" / "brca-grch38-v1"
