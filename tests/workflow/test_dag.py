@@ -32,7 +32,23 @@ def test_demo_dag(workdir):
         "samtools_stats": 4,
         "samtools_flagstat": 4,
         "mosdepth": 4,
+        "software_versions": 1,
+        "calling_chunks": 1,
+        "freebayes_chunk": 16,  # 2 pairs x 8 chunks
+        "gather_joint_calls": 2,
+        "somatic_vcf": 2,
+        "germline_vcf": 2,  # one per normal
+        "validate_vcf": 4,
     }
+
+
+def test_chunk_count_follows_config(workdir):
+    workdir.config["calling"] = {"chunks": 3}
+    assert job_counts(workdir.run("--dry-run", "--quiet", "rules"))["freebayes_chunk"] == 6
+
+
+def test_conformance_rule_only_with_a_kit(workdir):
+    assert "conformance_certificate" not in job_counts(workdir.run("--dry-run", "--quiet", "rules"))
 
 
 def test_prebuilt_indexes_are_linked_not_rebuilt(workdir, tmp_path_factory):
