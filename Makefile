@@ -27,6 +27,8 @@ demo: setup
 	@echo "  analysis-ready BAMs   results/align/<sample>/<sample>.bam (+ .bai)"
 	@echo "  alignment QC          results/qc/samtools/, results/qc/mosdepth/, results/qc/markdup/"
 	@echo "  read QC (fastp)       results/qc/fastp/<sample>/<unit>.fastp.html"
+	@echo "  somatic VCFs          results/somatic/<patient>/<tumor>_vs_<normal>.somatic.vcf.gz"
+	@echo "  germline VCFs         results/germline/<patient>/<normal>.germline.vcf.gz"
 	@echo "  reference digests     results/reference/genome.contigs.tsv"
 	@echo "  logs / benchmarks     logs/, benchmarks/"
 
