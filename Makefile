@@ -5,7 +5,7 @@ VENV := .venv
 STAMP := $(VENV)/.requirements-installed
 SNAKEMAKE := $(VENV)/bin/snakemake
 
-.PHONY: setup tools venv demo test conformance lint clean-demo
+.PHONY: setup tools venv demo test conformance annotate lint clean-demo
 
 setup: tools venv
 
@@ -41,6 +41,11 @@ conformance: setup
 	cp "$(OUT)/results/conformance/certificate.json" "$(OUT)/certificate.json"
 	@echo
 	@echo "concord conformance finished: $(OUT)/certificate.json (config used: $(OUT)/config.yaml)"
+
+annotate: setup
+	@if [ -z "$(CONFIG)" ] || [ -z "$(VCF)" ] || [ -z "$(OUT)" ]; then \
+		echo "usage: make annotate CONFIG=<config.yaml> VCF=<vcf> OUT=<tsv>"; exit 2; fi
+	$(VENV)/bin/python scripts/annotate_vcf.py --config "$(CONFIG)" --vcf "$(VCF)" --out "$(OUT)"
 
 test: setup
 	$(VENV)/bin/pytest

@@ -55,13 +55,31 @@ def prepare(kit: Path, out: Path, centre: str = "CONFORMANCE") -> Path:
             reference[key] = str(kit / "reference" / name)
     contigs = kit / "reference" / "contigs.tsv"
     if contigs.is_file():
-        reference["expected_md5"] = {r["contig"]: r["md5"] for r in read_tsv(contigs)}
+        rows = read_tsv(contigs)
+        reference["expected_md5"] = {r["contig"]: r["md5"] for r in rows}
+        if rows and "grch38_chrom" in rows[0]:
+            from concord.annotate import grch38_accessions
+
+            chroms = grch38_accessions([r["grch38_chrom"] for r in rows])
+            reference["accessions"] = {
+                r["contig"]: {
+                    "accession": chroms[r["grch38_chrom"]][0],
+                    "offset": int(r["grch38_offset"]),
+                }
+                for r in rows
+                if r["grch38_chrom"] in chroms
+            }
     config = {
         "centre": centre,
         "samples": str(out / "config" / "samples.tsv"),
         "units": str(out / "config" / "units.tsv"),
         "reference": reference,
-        "annotation": {"gtf": str(kit / "annotation" / "genes.gtf")},
+        "annotation": {"gtf": str(kit / "annotation" / "genes.gtf")}
+        | (
+            {"clinvar": str(kit / "clinvar" / "clinvar.vcf.gz")}
+            if (kit / "clinvar" / "clinvar.vcf.gz").is_file()
+            else {}
+        ),
         "panel": [
             {"gene": r["gene"], "transcript": r["refseq_transcript"]}
             for r in read_tsv(kit / "annotation" / "panel.tsv")
