@@ -13,6 +13,7 @@ include: "rules/reference.smk"
 include: "rules/qc.smk"
 include: "rules/align.smk"
 include: "rules/somatic.smk"
+include: "rules/brca.smk"
 include: "rules/conformance.smk"
 
 
@@ -23,4 +24,5 @@ rule all:
         dna_sample_outputs(),
         fastp_reports(),
         pair_outputs(),
+        brca_outputs(),
         conformance_outputs(),

@@ -131,3 +131,19 @@ def first_somatic_vcf_per_patient(wildcards):
 
 def first_somatic_validation_per_patient(wildcards):
     return [f"{wi.somatic_prefix(p)}.validation.txt" for p in wi.first_pair_per_patient(SHEETS)]
+
+
+def panel_transcripts(wildcards):
+    return [p["transcript"] for p in config["panel"]]
+
+
+def brca_outputs():
+    return wi.brca_outputs(SHEETS) if config["panel"] else []
+
+
+def brca_report_inputs(wildcards):
+    return wi.brca_report_inputs(SHEETS, wildcards.patient, config["annotation"].get("clinvar"))
+
+
+def brca_report_params(wildcards):
+    return wi.brca_report_params(config, SHEETS, wildcards.patient)

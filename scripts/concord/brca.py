@@ -90,3 +90,174 @@ def write_tsv(rows: list[dict], columns, path: str) -> None:
         writer.writeheader()
         for row in rows:
             writer.writerow({c: row.get(c, "") for c in columns})
+
+
+# --- coverage ------------------------------------------------------------------------------
+
+EXON_PADDING = 20
+DEPTHS = (20, 50, 100)
+INSUFFICIENT = "insufficient coverage — absence of variants is not informative"
+
+
+def coding_exon_regions(models) -> list[tuple[str, int, int, str]]:
+    """Coding exons ±20 bp of each panel transcript: (contig, start, end, gene|transcript|exon)."""
+    regions = []
+    for m in models:
+        if not m.coding:
+            continue
+        total = len(m.exons)
+        for n, s, e in m.coding_exons():
+            name = f"{m.gene}|{m.transcript_id}|{n}/{total}"
+            regions.append((m.contig, max(0, s - EXON_PADDING), e + EXON_PADDING, name))
+    return sorted(regions, key=lambda r: (r[0], r[1], r[2], r[3]))
+
+
+def read_thresholds(path: str) -> dict[tuple[str, int, int, str], dict[int, int]]:
+    """mosdepth --thresholds output: bases at >= each depth, per region."""
+    import gzip
+
+    out = {}
+    with gzip.open(path, "rt") as fh:
+        header = fh.readline().rstrip("\n").split("\t")
+        depths = [int(h.rstrip("X")) for h in header[4:]]
+        for line in fh:
+            f = line.rstrip("\n").split("\t")
+            out[(f[0], int(f[1]), int(f[2]), f[3])] = dict(zip(depths, map(int, f[4:]), strict=True))
+    return out
+
+
+def exon_coverage(
+    regions, thresholds: dict, sample: str, role: str, min_depth: int, min_fraction: float
+) -> list[dict]:
+    rows = []
+    for contig, start, end, name in regions:
+        gene, transcript, exon = name.split("|")
+        counts = thresholds[(contig, start, end, name)]
+        length = end - start
+        fractions = {d: counts[d] / length for d in DEPTHS}
+        rows.append(
+            {
+                "sample": sample,
+                "role": role,
+                "gene": gene,
+                "transcript": transcript,
+                "exon": exon,
+                "chrom": contig,
+                "start": start + 1,
+                "end": end,
+                "length": length,
+                **{f"frac_ge_{d}x": f"{fractions[d]:.4f}" for d in DEPTHS},
+                "verdict": "pass" if fractions[min_depth] >= min_fraction else "fail",
+            }
+        )
+    return rows
+
+
+def gene_verdicts(coverage_rows: list[dict]) -> list[dict]:
+    genes: dict[tuple[str, str, str], list[str]] = {}
+    for r in coverage_rows:
+        genes.setdefault((r["sample"], r["gene"], r["transcript"]), []).append(r["verdict"])
+    return [
+        {
+            "sample": sample,
+            "gene": gene,
+            "transcript": transcript,
+            "exons_failing": verdicts.count("fail"),
+            "verdict": "sufficient coverage" if "fail" not in verdicts else INSUFFICIENT,
+        }
+        for (sample, gene, transcript), verdicts in genes.items()
+    ]
+
+
+COVERAGE_COLUMNS = (
+    "sample", "role", "gene", "transcript", "exon", "chrom", "start", "end", "length",
+    "frac_ge_20x", "frac_ge_50x", "frac_ge_100x", "verdict",
+)  # fmt: skip
+
+VARIANT_COLUMNS = (
+    "patient", "origin", *ANNOTATION_COLUMNS[:14],
+    "tumor_vaf", "tumor_depth", "normal_vaf", "normal_depth", "clinvar_release",
+)  # fmt: skip
+
+
+# --- the per-patient report ----------------------------------------------------------------
+
+
+def _sample_counts(rec, sample) -> tuple[str, str]:
+    ad, dp = rec.samples[sample]["AD"], rec.samples[sample]["DP"]
+    if dp is None or ad is None or not dp:
+        return "", str(dp or 0)
+    return f"{ad[1] / dp:.3f}", str(dp)
+
+
+def patient_variants(panel: Panel, patient: str, somatic_vcf: str, germline_vcf: str) -> list[dict]:
+    """Somatic PASS and germline PASS variants of the patient on the panel transcripts."""
+    pysam.set_verbosity(0)
+    somatic_sites = {}
+    rows = []
+    with pysam.VariantFile(somatic_vcf) as vcf:
+        for rec in vcf:
+            key = (rec.chrom, rec.pos, rec.ref, rec.alts[0])
+            somatic_sites[key] = (_sample_counts(rec, "TUMOR"), _sample_counts(rec, "NORMAL"))
+            if list(rec.filter) == ["PASS"]:
+                rows += _rows(panel, patient, "somatic", key, *somatic_sites[key])
+    with pysam.VariantFile(germline_vcf) as vcf:
+        for rec in vcf:
+            if list(rec.filter) != ["PASS"]:
+                continue
+            key = (rec.chrom, rec.pos, rec.ref, rec.alts[0])
+            tumor = somatic_sites.get(key, (("", ""), None))[0]
+            rows += _rows(panel, patient, "germline", key, tumor, _sample_counts(rec, "NORMAL"))
+    return sorted(rows, key=lambda r: (r["chrom"], int(r["pos"]), r["ref"], r["alt"], r["transcript"]))
+
+
+def _rows(panel, patient, origin, key, tumor, normal) -> list[dict]:
+    rows = []
+    for row in annotate_alleles(panel, *key):
+        row.update(
+            patient=patient,
+            origin=origin,
+            tumor_vaf=tumor[0],
+            tumor_depth=tumor[1],
+            normal_vaf=normal[0],
+            normal_depth=normal[1],
+        )
+        rows.append(row)
+    return rows
+
+
+_VCF_ESCAPES = {"%": "%25", ";": "%3B", "=": "%3D", ",": "%2C", " ": "%20", ":": "%3A"}
+
+
+def _vcf_value(value) -> str:
+    text = "".join(_VCF_ESCAPES.get(ch, ch) for ch in str(value))
+    return text or "."
+
+
+ANNOTATED_INFO = {
+    "ORIGIN": ("origin", "somatic (somatic VCF PASS) or germline (germline VCF PASS)"),
+    "GENE": ("gene", "Panel gene"),
+    "TRANSCRIPT": ("transcript", "Panel transcript"),
+    "HGVSC": ("hgvs_c", "HGVS c. name on the transcript"),
+    "HGVSP": ("hgvs_p", "HGVS p. name, predicted (in parentheses)"),
+    "CSQ": ("consequence", "Most severe Sequence Ontology consequence on the transcript"),
+    "CLNSIG": ("clinvar_significance", "ClinVar clinical significance"),
+    "CLNREVSTAT": ("clinvar_review_status", "ClinVar review status (percent-encoded)"),
+    "CLNID": ("clinvar_variation_id", "ClinVar variation id"),
+    "TUMOR_VAF": ("tumor_vaf", "ALT fraction in the tumour"),
+    "NORMAL_VAF": ("normal_vaf", "ALT fraction in the normal"),
+}
+
+
+def annotated_vcf_lines(rows: list[dict], contigs, patient: str, clinvar_release: str) -> list[str]:
+    """A sites-only VCF of the patient's panel variants, one record per variant and transcript."""
+    lines = ["##fileformat=VCFv4.2", f"##concordBRCA=<Patient={patient},ClinVar={clinvar_release}>"]
+    lines += [f"##contig=<ID={c},length={n},md5={md5}>" for c, n, md5 in contigs]
+    for key, (_, desc) in ANNOTATED_INFO.items():
+        lines.append(f'##INFO=<ID={key},Number=1,Type=String,Description="{desc}">')
+    lines.append("#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO")
+    order = {c: i for i, (c, _, _) in enumerate(contigs)}
+    for r in sorted(rows, key=lambda r: (order[r["chrom"]], int(r["pos"]), r["ref"], r["alt"], r["transcript"])):
+        info = ";".join(f"{k}={_vcf_value(r[col])}" for k, (col, _) in ANNOTATED_INFO.items())
+        lines.append(f"{r['chrom']}\t{r['pos']}\t.\t{r['ref']}\t{r['alt']}\t.\tPASS\t{info}")
+    return lines

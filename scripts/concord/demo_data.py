@@ -422,6 +422,41 @@ def write_truth_vcf(path: Path, patient: str, variants: list[Variant], kind: str
     path.write_text("\n".join(header + rows) + "\n")
 
 
+CLINVAR_CLASSES = (
+    ("Pathogenic", "criteria_provided,_single_submitter"),
+    ("Likely_pathogenic", "criteria_provided,_multiple_submitters,_no_conflicts"),
+    ("Uncertain_significance", "criteria_provided,_single_submitter"),
+    ("Benign", "reviewed_by_expert_panel"),
+    ("Likely_benign", "no_assertion_criteria_provided"),
+)
+
+
+def write_clinvar(path: Path, variants: dict[str, list[Variant]], contigs) -> None:
+    """A synthetic ClinVar-style VCF: every spiked variant of the coding genes gets a class
+    (cycling through CLINVAR_CLASSES, not drawn from the generator), so the demo's BRCA-style
+    report has classes to show. These classes mean nothing."""
+    rows = sorted(
+        (v for vs in variants.values() for v in vs if v.gene in ("GENA", "GENB", "GENC")),
+        key=lambda v: (v.contig, v.pos),
+    )
+    lines = [
+        "##fileformat=VCFv4.1",
+        "##fileDate=20261123",
+        "##source=concord demo generator: synthetic ClinVar-style classes, not real ClinVar",
+        *(f"##contig=<ID={c},length={n}>" for c, n in contigs),
+        '##INFO=<ID=CLNSIG,Number=.,Type=String,Description="Clinical significance">',
+        '##INFO=<ID=CLNREVSTAT,Number=.,Type=String,Description="Review status">',
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO",
+    ]
+    for n, v in enumerate(rows):
+        sig, status = CLINVAR_CLASSES[n % len(CLINVAR_CLASSES)]
+        lines.append(
+            f"{v.contig}\t{v.pos}\t{900001 + n}\t{v.ref}\t{v.alt}\t.\t.\t"
+            f"CLNSIG={sig};CLNREVSTAT={status}"
+        )
+    path.write_text("\n".join(lines) + "\n")
+
+
 def write_fasta(path: Path, genome: dict[str, str]) -> None:
     with open(path, "w") as fh:
         for name, seq in genome.items():
@@ -493,3 +528,4 @@ def generate(outdir: Path, seed: int = SEED) -> None:
         for tid in sorted(tpm):
             expression_rows.append(f"{sample}\t{tid}\t{gene_of[tid]}\t{tpm[tid]:.3f}\t{pairs[tid]}")
     (outdir / "truth" / "expression.transcripts.tsv").write_text("\n".join(expression_rows) + "\n")
+    write_clinvar(outdir / "annotation" / "clinvar.vcf", variants, CONTIGS)

@@ -66,7 +66,7 @@ def read_transcripts(gtf: str, transcript_ids: list[str]) -> dict[str, Transcrip
     wanted = set(transcript_ids)
     models: dict[str, TranscriptModel] = {}
     with _open(gtf) as fh:
-        for n, line in enumerate(fh, start=1):
+        for line in fh:
             if line.startswith("#") or "transcript_id" not in line:
                 continue
             f = line.rstrip("\n").split("\t")

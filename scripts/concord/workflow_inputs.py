@@ -137,3 +137,45 @@ def first_pair_per_patient(sheets: Sheets) -> list:
     for p in sheets.pairs:
         first.setdefault(p.patient, p)
     return list(first.values())
+
+
+def brca_outputs(sheets: Sheets) -> list[str]:
+    out = []
+    for p in first_pair_per_patient(sheets):
+        base = f"results/brca/{p.patient}/{p.patient}"
+        out += [f"{base}.brca.tsv", f"{base}.brca_coverage.tsv", f"{base}.brca.json"]
+        out += [f"{base}.brca.vcf.gz", f"{base}.brca.vcf.gz.tbi"]
+    return out
+
+
+def _first_pair(sheets: Sheets, patient: str):
+    return next(p for p in first_pair_per_patient(sheets) if p.patient == patient)
+
+
+def brca_report_inputs(sheets: Sheets, patient: str, clinvar: str | None) -> dict[str, str]:
+    """The patient's first tumour/normal pair: its somatic VCF, the normal's germline VCF."""
+    p = _first_pair(sheets, patient)
+    inputs = {
+        "somatic": f"{somatic_prefix(p)}.vcf.gz",
+        "somatic_valid": f"{somatic_prefix(p)}.validation.txt",
+        "germline": GERMLINE.format(patient=p.patient, normal=p.normal) + ".vcf.gz",
+        "germline_valid": GERMLINE.format(patient=p.patient, normal=p.normal) + ".validation.txt",
+        "tumor_thresholds": f"results/brca/coverage/{p.tumor}/{p.tumor}.thresholds.bed.gz",
+        "normal_thresholds": f"results/brca/coverage/{p.normal}/{p.normal}.thresholds.bed.gz",
+    }
+    if clinvar:
+        inputs["clinvar"] = clinvar
+    return inputs
+
+
+def brca_report_params(config: dict, sheets: Sheets, patient: str) -> dict:
+    p = _first_pair(sheets, patient)
+    return {
+        "patient": patient,
+        "tumor": p.tumor,
+        "normal": p.normal,
+        "panel": config["panel"],
+        "accessions": config["reference"].get("accessions", {}),
+        "min_depth": config["brca"]["min_depth"],
+        "min_fraction": config["brca"]["min_fraction"],
+    }

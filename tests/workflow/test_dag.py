@@ -39,6 +39,9 @@ def test_demo_dag(workdir):
         "somatic_vcf": 2,
         "germline_vcf": 2,  # one per normal
         "validate_vcf": 4,
+        "brca_regions": 1,
+        "mosdepth_brca": 4,
+        "brca_report": 2,  # one per patient
     }
 
 

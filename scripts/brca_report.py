@@ -1,0 +1,67 @@
+"""Per-patient BRCA1/2 report: variants (TSV), per-exon coverage (TSV), both (JSON), panel VCF."""
+
+import json
+
+from concord.brca import (
+    COVERAGE_COLUMNS,
+    VARIANT_COLUMNS,
+    annotated_vcf_lines,
+    coding_exon_regions,
+    exon_coverage,
+    gene_verdicts,
+    patient_variants,
+    read_thresholds,
+    write_tsv,
+)
+from concord.panel import load_panel
+from concord.provenance import read_digests
+from concord.vcfspec import write_bgzipped_vcf
+
+
+def main(inputs: dict, params: dict, outputs: dict) -> None:
+    config = {
+        "panel": params["panel"],
+        "reference": {
+            "fasta": inputs["ref"],
+            "fai": inputs["fai"],
+            "accessions": params["accessions"],
+        },
+        "annotation": {"gtf": inputs["gtf"], "clinvar": inputs.get("clinvar") or None},
+    }
+    panel = load_panel(config)
+    patient = params["patient"]
+    variants = patient_variants(panel, patient, inputs["somatic"], inputs["germline"])
+    regions = coding_exon_regions(panel.models)
+    coverage = []
+    for role in ("tumor", "normal"):
+        coverage += exon_coverage(
+            regions,
+            read_thresholds(inputs[f"{role}_thresholds"]),
+            params[role],
+            role,
+            params["min_depth"],
+            params["min_fraction"],
+        )
+    genes = gene_verdicts(coverage)
+    release = panel.clinvar.release if panel.clinvar else ""
+    write_tsv(variants, VARIANT_COLUMNS, outputs["variants"])
+    write_tsv(coverage, COVERAGE_COLUMNS, outputs["coverage"])
+    report = {
+        "patient": patient,
+        "tumor": params["tumor"],
+        "normal": params["normal"],
+        "clinvar_release": release,
+        "coverage_rule": {"min_depth": params["min_depth"], "min_fraction": params["min_fraction"]},
+        "genes": genes,
+        "variants": [{c: v.get(c, "") for c in VARIANT_COLUMNS} for v in variants],
+        "coverage": coverage,
+    }
+    with open(outputs["json"], "w") as fh:
+        json.dump(report, fh, indent=1, ensure_ascii=False)
+        fh.write("\n")
+    lines = annotated_vcf_lines(variants, read_digests(inputs["digests"]), patient, release)
+    write_bgzipped_vcf(lines, outputs["vcf"])
+
+
+if __name__ == "__main__":
+    main(dict(snakemake.input), dict(snakemake.params.report), dict(snakemake.output))  # noqa: F821
