@@ -23,7 +23,7 @@ class Workdir:
         self.config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
         for key in ("fasta",):
             self.config["reference"][key] = str(REPO / self.config["reference"][key])
-        self.config["annotation"]["gtf"] = str(REPO / self.config["annotation"]["gtf"])
+        self.config["annotation"] = {k: str(REPO / v) for k, v in self.config["annotation"].items()}
         self.samples = (REPO / "config" / "samples.tsv").read_text()
         self.units = (
             (REPO / "config" / "units.tsv").read_text().replace("resources/demo/", f"{DEMO}/")

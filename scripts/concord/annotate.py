@@ -174,7 +174,7 @@ class PanelAnnotator:
         start_g = var_g.posedit.pos.start.base - self.accessions[chrom][1] - 1
         end_g = var_g.posedit.pos.end.base - self.accessions[chrom][1]
         exon, intron = exon_or_intron(m, start_g, end_g)
-        consequence = consequence_of(m, var_c, hgvs_p, start_g, end_g)
+        consequence = consequence_of(m, var_c, hgvs_p, start_g, end_g, len(alt) - len(ref))
         return Annotation(
             gene=m.gene,
             transcript=m.transcript_id,
@@ -219,7 +219,9 @@ def exon_or_intron(m: TranscriptModel, start: int, end: int) -> tuple[str, str]:
     return "", ""
 
 
-def consequence_of(m: TranscriptModel, var_c, hgvs_p: str, start: int, end: int) -> str:
+def consequence_of(
+    m: TranscriptModel, var_c, hgvs_p: str, start: int, end: int, length_change: int = 0
+) -> str:
     """The most severe Sequence Ontology term for the variant on this transcript."""
     tx_lo, tx_hi = m.exons[0][0], m.exons[-1][1]
     if end <= tx_lo or start >= tx_hi:
@@ -245,7 +247,7 @@ def consequence_of(m: TranscriptModel, var_c, hgvs_p: str, start: int, end: int)
         elif all(p.base < 1 for p in exonic):
             terms.add("5_prime_UTR_variant")
         else:
-            terms.add(_coding_term(var_c, hgvs_p))
+            terms.add(_coding_term(var_c, hgvs_p, length_change))
         if _near_exon_boundary(m, start, end):
             terms.add("splice_region_variant")
     return min(terms, key=SEVERITY.index)
@@ -264,9 +266,11 @@ def _near_exon_boundary(m: TranscriptModel, start: int, end: int) -> bool:
 _P_TERMINATION = re.compile(r"(Ter|\*)\)?$")
 
 
-def _coding_term(var_c, hgvs_p: str) -> str:
+def _coding_term(var_c, hgvs_p: str, length_change: int = 0) -> str:
     edit = str(var_c.posedit.edit)
-    if "fs" in hgvs_p:
+    # SO: an indel that changes the frame is a frameshift even when HGVS names it by the stop
+    # it creates at once (p.(Lys505Ter))
+    if "fs" in hgvs_p or length_change % 3:
         return "frameshift_variant"
     if hgvs_p in ("p.(Met1?)", "p.Met1?", "p.?") and var_c.posedit.pos.start.base <= 3:
         return "start_lost"

@@ -122,7 +122,9 @@ def read_thresholds(path: str) -> dict[tuple[str, int, int, str], dict[int, int]
         depths = [int(h.rstrip("X")) for h in header[4:]]
         for line in fh:
             f = line.rstrip("\n").split("\t")
-            out[(f[0], int(f[1]), int(f[2]), f[3])] = dict(zip(depths, map(int, f[4:]), strict=True))
+            out[(f[0], int(f[1]), int(f[2]), f[3])] = dict(
+                zip(depths, map(int, f[4:]), strict=True)
+            )
     return out
 
 
@@ -208,7 +210,9 @@ def patient_variants(panel: Panel, patient: str, somatic_vcf: str, germline_vcf:
             key = (rec.chrom, rec.pos, rec.ref, rec.alts[0])
             tumor = somatic_sites.get(key, (("", ""), None))[0]
             rows += _rows(panel, patient, "germline", key, tumor, _sample_counts(rec, "NORMAL"))
-    return sorted(rows, key=lambda r: (r["chrom"], int(r["pos"]), r["ref"], r["alt"], r["transcript"]))
+    return sorted(
+        rows, key=lambda r: (r["chrom"], int(r["pos"]), r["ref"], r["alt"], r["transcript"])
+    )
 
 
 def _rows(panel, patient, origin, key, tumor, normal) -> list[dict]:
@@ -257,7 +261,9 @@ def annotated_vcf_lines(rows: list[dict], contigs, patient: str, clinvar_release
         lines.append(f'##INFO=<ID={key},Number=1,Type=String,Description="{desc}">')
     lines.append("#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO")
     order = {c: i for i, (c, _, _) in enumerate(contigs)}
-    for r in sorted(rows, key=lambda r: (order[r["chrom"]], int(r["pos"]), r["ref"], r["alt"], r["transcript"])):
+    for r in sorted(
+        rows, key=lambda r: (order[r["chrom"]], int(r["pos"]), r["ref"], r["alt"], r["transcript"])
+    ):
         info = ";".join(f"{k}={_vcf_value(r[col])}" for k, (col, _) in ANNOTATED_INFO.items())
         lines.append(f"{r['chrom']}\t{r['pos']}\t.\t{r['ref']}\t{r['alt']}\t.\tPASS\t{info}")
     return lines

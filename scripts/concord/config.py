@@ -45,6 +45,8 @@ def check_paths_exist(config: dict, source: str) -> None:
         "reference.fasta": reference["fasta"],
         "annotation.gtf": config["annotation"]["gtf"],
     }
+    if "clinvar" in config["annotation"]:
+        paths["annotation.clinvar"] = config["annotation"]["clinvar"]
     for key in ("fai", "dict"):
         if key in reference:
             paths[f"reference.{key}"] = reference[key]

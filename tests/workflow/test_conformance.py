@@ -1,5 +1,6 @@
 """make conformance: on a kit made from the demo (any kit layout works) and on the real kit."""
 
+import csv
 import json
 import shutil
 import subprocess
@@ -95,3 +96,27 @@ def test_brca_kit_certificate(tmp_path):
     assert somatic["recall_by_vaf"]["0.05"]["recall"] >= 0.5
     assert somatic["germline_as_somatic"] == 0
     assert somatic["truth_sites_with_sim_alt_reads_lt3"] > 0
+    # BRCA tables: every called ClinVar P/LP somatic truth variant is in the patient's table,
+    # as somatic, with its ClinVar id and class and an HGVS name on the MANE transcript
+    for patient in ("P1", "P2"):
+        table = out / f"results/brca/{patient}/{patient}.brca.tsv"
+        with open(table) as fh:
+            rows = list(csv.DictReader(fh, delimiter="\t"))
+        called = {(r["chrom"], int(r["pos"]), r["ref"], r["alt"]) for r in rows}
+        found = 0
+        with pysam.VariantFile(str(KIT / f"truth/{patient}.somatic.vcf.gz")) as truth:
+            clinvar_truth = [t for t in truth if t.info["ORIGIN"] != "random"]
+        for t in clinvar_truth:
+            key = (t.chrom, t.pos, t.ref, t.alts[0])
+            if key not in called:
+                continue
+            found += 1
+            row = next(r for r in rows if (r["chrom"], int(r["pos"]), r["ref"], r["alt"]) == key)
+            assert row["origin"] == "somatic"
+            assert row["clinvar_variation_id"] == str(t.info["ORIGIN"])
+            assert "athogenic" in row["clinvar_significance"]
+            assert row["transcript"] in ("NM_007294.4", "NM_000059.4")
+            assert row["hgvs_c"].startswith("c.")
+        assert found >= 0.8 * len(clinvar_truth), (patient, found, len(clinvar_truth))
+        coverage = out / f"results/brca/{patient}/{patient}.brca_coverage.tsv"
+        assert coverage.stat().st_size > 0
