@@ -86,6 +86,7 @@ rule somatic_vcf:
         vcf=SOMATIC_VCF,
         tbi=f"{SOMATIC_VCF}.tbi",
     params:
+        kind="somatic",
         provenance=somatic_provenance,
         caller_options=FREEBAYES_OPTIONS,
     log:
@@ -99,7 +100,7 @@ rule somatic_vcf:
     conda:
         "../envs/python.yaml"
     script:
-        "../scripts/somatic_vcf.py"
+        "../scripts/standard_vcf.py"
 
 
 rule germline_vcf:
@@ -111,6 +112,7 @@ rule germline_vcf:
         vcf=GERMLINE_VCF,
         tbi=f"{GERMLINE_VCF}.tbi",
     params:
+        kind="germline",
         provenance=germline_provenance,
         caller_options=FREEBAYES_OPTIONS,
     log:
@@ -124,7 +126,7 @@ rule germline_vcf:
     conda:
         "../envs/python.yaml"
     script:
-        "../scripts/germline_vcf.py"
+        "../scripts/standard_vcf.py"
 
 
 rule validate_vcf:

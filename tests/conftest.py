@@ -64,17 +64,20 @@ def workdir(tmp_path) -> Workdir:
     return Workdir(tmp_path)
 
 
-@pytest.fixture(scope="session")
-def run_two_threads(tmp_path_factory):
-    w = Workdir(tmp_path_factory.mktemp("demo_2threads"))
-    result = w.run("--cores", "2")
+def _demo_run(factory, name: str, cores: str) -> Workdir:
+    w = Workdir(factory.mktemp(name))
+    result = w.run("--cores", cores)
     assert result.returncode == 0, result.stderr[-3000:]
     return w
+
+
+@pytest.fixture(scope="session")
+def run_two_threads(tmp_path_factory):
+    """The whole demo, run once per session with 2 cores."""
+    return _demo_run(tmp_path_factory, "demo_2threads", "2")
 
 
 @pytest.fixture(scope="session")
 def run_one_thread(tmp_path_factory):
-    w = Workdir(tmp_path_factory.mktemp("demo_1thread"))
-    result = w.run("--cores", "1")
-    assert result.returncode == 0, result.stderr[-3000:]
-    return w
+    """The whole demo with 1 core, to compare outputs with the 2-core run."""
+    return _demo_run(tmp_path_factory, "demo_1thread", "1")

@@ -119,3 +119,23 @@ def germline_lines(records, prov: Provenance, th: GermlineThresholds) -> list[st
             f"{gt}:{gq}:{n.depth}:{n.ref},{n.alt}:{format_af(n.alt, n.depth)}"
         )
     return lines
+
+
+def write_standard_vcf(
+    kind: str, joint: str, digests: str, versions: str, params: dict, caller_options: str, out: str
+) -> None:
+    """Classify the joint call and write the concord VCF of `kind` (somatic or germline)."""
+    from concord.provenance import vcf_provenance
+    from concord.vcfspec import write_bgzipped_vcf
+
+    thresholds = SomaticThresholds() if kind == "somatic" else GermlineThresholds()
+    prov = vcf_provenance(params, digests, versions, caller_options, thresholds.as_header())
+    normal = params["samples"]["NORMAL"][0]
+    with pysam.VariantFile(joint) as vcf:
+        # the germline VCF of a normal comes from its joint call with its first tumour
+        tumor = next(s for s in vcf.header.samples if s != normal)
+    records = unique_sorted(
+        list(read_joint_calls(joint, tumor, normal)), [c for c, _, _ in prov.contigs]
+    )
+    lines = (somatic_lines if kind == "somatic" else germline_lines)(records, prov, thresholds)
+    write_bgzipped_vcf(lines, out)
