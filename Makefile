@@ -29,6 +29,7 @@ demo: setup
 	@echo "  read QC (fastp)       results/qc/fastp/<sample>/<unit>.fastp.html"
 	@echo "  somatic VCFs          results/somatic/<patient>/<tumor>_vs_<normal>.somatic.vcf.gz"
 	@echo "  germline VCFs         results/germline/<patient>/<normal>.germline.vcf.gz"
+	@echo "  BRCA-style panel      results/brca/<patient>/<patient>.brca.tsv, .brca_coverage.tsv, .brca.json"
 	@echo "  reference digests     results/reference/genome.contigs.tsv"
 	@echo "  logs / benchmarks     logs/, benchmarks/"
 
