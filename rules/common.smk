@@ -8,7 +8,7 @@ sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 
 from concord.config import check_paths_exist, validate_config  # noqa: E402
 from concord.errors import InputError  # noqa: E402
-from concord.reference import check_gtf_contigs  # noqa: E402
+from concord.reference import check_gtf  # noqa: E402
 from concord.samplesheet import load_schema, load_sheets  # noqa: E402
 from concord import workflow_inputs as wi  # noqa: E402
 
@@ -20,8 +20,11 @@ try:
         config, load_schema(SCHEMAS / "config.schema.yaml"), "config (config/config.yaml or --configfile)"
     )
     check_paths_exist(config, "config")
-    check_gtf_contigs(
-        config["annotation"]["gtf"], config["reference"]["fasta"], config["reference"].get("fai")
+    check_gtf(
+        config["annotation"]["gtf"],
+        config["reference"]["fasta"],
+        config["reference"].get("fai"),
+        [p["transcript"] for p in config["panel"]],
     )
     SHEETS = load_sheets(
         config["samples"],
@@ -45,12 +48,11 @@ wildcard_constraints:
 DNA_SAMPLE = wi.alternation(wi.dna_samples(SHEETS))
 
 
-PAIRS = {(p.patient, p.tumor, p.normal): p for p in SHEETS.pairs}
 # the chunk count is part of the path: changing it re-scatters instead of reusing stale chunks
 CALLING_CHUNK = f"results/somatic/chunks/{config['calling']['chunks']}-way/chunk{{chunk}}.bed"
 CALLING_CHUNKS = expand(CALLING_CHUNK, chunk=wi.chunk_ids(config["calling"]["chunks"]))
-SOMATIC_VCF = "results/somatic/{patient}/{tumor}_vs_{normal}.somatic.vcf.gz"
-GERMLINE_VCF = "results/germline/{patient}/{normal}.germline.vcf.gz"
+SOMATIC_VCF = f"{wi.SOMATIC}.vcf.gz"
+GERMLINE_VCF = f"{wi.GERMLINE}.vcf.gz"
 # The harmonized freebayes call: joint tumour/normal, every allele that passes the input
 # filters reported (pooled-continuous) while each sample is still genotyped as diploid.
 FREEBAYES_OPTIONS = (

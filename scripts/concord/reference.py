@@ -64,27 +64,46 @@ def reference_contigs(fasta: str, fai: str | None = None) -> list[str]:
         return [line[1:].split()[0].decode() for line in fh if line.startswith(b">")]
 
 
-def gtf_contigs(gtf: str) -> dict[str, int]:
-    """Contig names used in a GTF, each with the first line it appears on."""
+def scan_gtf(gtf: str, transcript_ids=()) -> tuple[dict[str, int], set[str]]:
+    """One pass over a GTF: the first line of each contig, and which of `transcript_ids` occur.
+
+    An exon line without transcript_id is an error naming the line.
+    """
     first: dict[str, int] = {}
+    wanted = {f'transcript_id "{t}";'.encode(): t for t in transcript_ids}
+    found: set[str] = set()
     with _open(gtf) as fh:
         for n, line in enumerate(fh, start=1):
-            if line.startswith(b"#"):
+            if line.startswith(b"#") or not line.strip():
                 continue
-            contig = line.split(b"\t", 1)[0].decode()
-            if contig not in first and contig.strip():
+            fields = line.split(b"\t", 3)
+            contig = fields[0].decode()
+            if contig not in first:
                 first[contig] = n
-    return first
+            if len(fields) > 2 and fields[2] == b"exon":
+                if b"transcript_id" not in line:
+                    raise InputError(
+                        f"{gtf}: line {n}, column 9 (attributes): exon without transcript_id"
+                    )
+                for key, tid in wanted.items():
+                    if key in line:
+                        found.add(tid)
+    return first, found
 
 
-def check_gtf_contigs(gtf: str, fasta: str, fai: str | None = None) -> None:
+def check_gtf(gtf: str, fasta: str, fai: str | None = None, transcript_ids=()) -> None:
+    """Every GTF contig is a reference contig and every panel transcript has exons in the GTF."""
     known = set(reference_contigs(fasta, fai))
-    for contig, line in gtf_contigs(gtf).items():
+    contigs, found = scan_gtf(gtf, transcript_ids)
+    for contig, line in contigs.items():
         if contig not in known:
             raise InputError(
                 f"{gtf}: line {line}, column 1 (seqname): contig {contig!r} is not in the "
-                f"reference {fasta} ({len(known)} contigs, e.g. {min(known)!r})"
+                f"reference {fasta} ({len(known)} contigs, e.g. {sorted(known)[0]!r})"
             )
+    for tid in transcript_ids:
+        if tid not in found:
+            raise InputError(f"{gtf}: panel transcript {tid!r} is not in the GTF (no exon lines)")
 
 
 def _open(path):

@@ -5,7 +5,7 @@ import pytest
 from concord.errors import InputError
 from concord.reference import (
     check_expected_md5,
-    check_gtf_contigs,
+    check_gtf,
     contig_digests,
     reference_contigs,
 )
@@ -60,11 +60,28 @@ def test_gtf_contig_missing_from_reference(fasta, tmp_path):
     gtf = tmp_path / "genes.gtf"
     gtf.write_text(
         "#!header\n"
-        'c1\tsrc\texon\t1\t3\t.\t+\t.\tgene_id "g";\n'
-        'chr17\tsrc\texon\t1\t3\t.\t+\t.\tgene_id "h";\n'
+        'c1\tsrc\texon\t1\t3\t.\t+\t.\tgene_id "g"; transcript_id "t";\n'
+        'chr17\tsrc\texon\t1\t3\t.\t+\t.\tgene_id "h"; transcript_id "u";\n'
     )
     with pytest.raises(
         InputError,
         match=r"genes.gtf: line 3, column 1 \(seqname\): contig 'chr17' is not in the reference",
     ):
-        check_gtf_contigs(str(gtf), str(fasta))
+        check_gtf(str(gtf), str(fasta))
+
+
+def test_gtf_exon_without_transcript_id(fasta, tmp_path):
+    gtf = tmp_path / "genes.gtf"
+    gtf.write_text('c1\tsrc\texon\t1\t3\t.\t+\t.\tgene_id "g";\n')
+    with pytest.raises(
+        InputError, match=r"genes.gtf: line 1, column 9 \(attributes\): exon without"
+    ):
+        check_gtf(str(gtf), str(fasta))
+
+
+def test_panel_transcript_must_have_exons_in_the_gtf(fasta, tmp_path):
+    gtf = tmp_path / "genes.gtf"
+    gtf.write_text('c1\tsrc\texon\t1\t3\t.\t+\t.\tgene_id "g"; transcript_id "T1";\n')
+    check_gtf(str(gtf), str(fasta), transcript_ids=["T1"])
+    with pytest.raises(InputError, match=r"panel transcript 'T12' is not in the GTF"):
+        check_gtf(str(gtf), str(fasta), transcript_ids=["T12"])

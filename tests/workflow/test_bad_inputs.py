@@ -113,6 +113,11 @@ def gtf_contig_not_in_reference(w):
     return rf"genes.gtf: line {n}, column 1 \(seqname\): contig 'chr17' is not in the reference"
 
 
+def panel_transcript_not_in_gtf(w):
+    w.config["panel"][1]["transcript"] = "GENB-209"
+    return r"demo.gtf: panel transcript 'GENB-209' is not in the GTF"
+
+
 def unknown_config_key(w):
     w.config["outdir"] = "/scratch/results"
     return r"config.*: \(top level\): unknown key 'outdir'"
@@ -138,6 +143,7 @@ CASES = [
     same_fastq_twice,
     sample_without_units,
     gtf_contig_not_in_reference,
+    panel_transcript_not_in_gtf,
     unknown_config_key,
     missing_reference,
 ]
