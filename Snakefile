@@ -14,6 +14,7 @@ include: "rules/qc.smk"
 include: "rules/align.smk"
 include: "rules/somatic.smk"
 include: "rules/brca.smk"
+include: "rules/expression.smk"
 include: "rules/conformance.smk"
 
 
@@ -25,4 +26,5 @@ rule all:
         fastp_reports(),
         pair_outputs(),
         brca_outputs(),
+        expression_outputs(),
         conformance_outputs(),

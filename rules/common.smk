@@ -46,6 +46,9 @@ wildcard_constraints:
 
 
 DNA_SAMPLE = wi.alternation(wi.dna_samples(SHEETS))
+RNA_SAMPLES = wi.rna_samples(SHEETS)
+RNA_SAMPLE = wi.alternation(RNA_SAMPLES) or "NO_RNA_SAMPLE"
+EXPRESSION_OUTPUTS = wi.EXPRESSION_OUTPUTS
 
 
 # the chunk count is part of the path: changing it re-scatters instead of reusing stale chunks
@@ -149,3 +152,11 @@ def brca_report_inputs(wildcards):
 
 def brca_report_params(wildcards):
     return wi.brca_report_params(config, SHEETS, wildcards.patient)
+
+
+def expression_outputs():
+    return wi.EXPRESSION_OUTPUTS if RNA_SAMPLES else []
+
+
+def rna_sample_fastqs(wildcards):
+    return wi.rna_sample_fastqs(SHEETS, wildcards.sample)

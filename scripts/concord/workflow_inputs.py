@@ -179,3 +179,27 @@ def brca_report_params(config: dict, sheets: Sheets, patient: str) -> dict:
         "min_depth": config["brca"]["min_depth"],
         "min_fraction": config["brca"]["min_fraction"],
     }
+
+
+EXPRESSION_OUTPUTS = [
+    "results/expression/genes.counts.tsv",
+    "results/expression/genes.tpm.tsv",
+    "results/expression/genes.length_scaled_counts.tsv",
+    "results/expression/transcripts.counts.tsv",
+    "results/expression/transcripts.tpm.tsv",
+    "results/expression/qc.tsv",
+]
+
+
+def rna_samples(sheets: Sheets) -> list[str]:
+    s = sheets.samples
+    return list(s.loc[s["assay"] == "rna", "sample_id"])
+
+
+def rna_sample_fastqs(sheets: Sheets, sample: str) -> dict[str, list[str]]:
+    """The trimmed reads of every unit of the sample, in sheet order (salmon reads them as one)."""
+    units = sheets.units.loc[sheets.units["sample_id"] == sample, "unit_id"]
+    return {
+        "r1": [f"results/trimmed/{sample}/{u}_R1.fastq.gz" for u in units],
+        "r2": [f"results/trimmed/{sample}/{u}_R2.fastq.gz" for u in units],
+    }

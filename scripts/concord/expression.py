@@ -1,0 +1,257 @@
+"""Expression: the expression annotation, a deterministic EM on salmon's equivalence classes,
+and the gene/transcript matrices. docs/expression.md explains the choices and measurements.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from concord.errors import InputError
+
+_ATTR = re.compile(r'(\S+) "([^"]*)"')
+
+
+# --- expression annotation ---------------------------------------------------------------
+
+
+def read_fasta(path: str) -> dict[str, str]:
+    seqs: dict[str, list[str]] = {}
+    name = None
+    with open(path) as fh:
+        for line in fh:
+            if line.startswith(">"):
+                name = line[1:].split()[0]
+                seqs[name] = []
+            elif name is not None:
+                seqs[name].append(line.strip().upper())
+    return {k: "".join(v) for k, v in seqs.items()}
+
+
+def transcript_genes(gtf: str) -> dict[str, tuple[str, str]]:
+    """transcript_id -> (gene_id, gene_name) from the GTF's exon lines."""
+    out = {}
+    opener = gzip.open if str(gtf).endswith(".gz") else open
+    with opener(gtf, "rt") as fh:
+        for line in fh:
+            f = line.split("\t")
+            if len(f) > 8 and f[2] == "exon":
+                a = dict(_ATTR.findall(f[8]))
+                out.setdefault(a["transcript_id"], (a["gene_id"], a.get("gene_name", a["gene_id"])))
+    return out
+
+
+def expression_annotation(
+    fasta: dict[str, str], genes: dict[str, tuple[str, str]]
+) -> tuple[dict[str, str], pd.DataFrame, pd.DataFrame]:
+    """The transcripts to quantify, the transcript->gene map and what was left out, and why.
+
+    1. When two genes share a gene_name (e.g. GENCODE and RefSeq BRCA1), the gene with more
+       transcripts in the GTF is kept, the other gene's transcripts are left out.
+    2. Transcripts with identical sequence are collapsed to one: the one whose gene has more
+       transcripts, then the smaller transcript id.
+    Both rules depend only on the GTF and the sequences, so every centre gets the same set.
+    """
+    per_gene: dict[str, int] = defaultdict(int)
+    for gene_id, _ in genes.values():
+        per_gene[gene_id] += 1
+    by_name: dict[str, set[str]] = defaultdict(set)
+    for gene_id, name in genes.values():
+        by_name[name].add(gene_id)
+    removed = []
+    dropped_genes = {}
+    for name, ids in by_name.items():
+        if len(ids) > 1:
+            keep = sorted(ids, key=lambda g: (-per_gene[g], g))[0]
+            for g in ids - {keep}:
+                dropped_genes[g] = keep
+    kept: dict[str, str] = {}
+    for tid in sorted(fasta):
+        gene_id, _ = genes[tid]
+        if gene_id in dropped_genes:
+            removed.append((tid, "gene_name_duplicate", dropped_genes[gene_id]))
+        else:
+            kept[tid] = fasta[tid]
+    by_seq: dict[str, list[str]] = defaultdict(list)
+    for tid, seq in kept.items():
+        by_seq[seq].append(tid)
+    for tids in by_seq.values():
+        if len(tids) > 1:
+            keep = sorted(tids, key=lambda t: (-per_gene[genes[t][0]], t))[0]
+            for t in tids:
+                if t != keep:
+                    removed.append((t, "identical_sequence", keep))
+                    del kept[t]
+    tx2gene = pd.DataFrame(
+        [(t, *genes[t]) for t in sorted(kept)], columns=["transcript_id", "gene_id", "gene_name"]
+    )
+    left_out = pd.DataFrame(sorted(removed), columns=["transcript_id", "reason", "represented_by"])
+    return kept, tx2gene, left_out
+
+
+# --- deterministic EM on salmon's equivalence classes --------------------------------------
+
+
+@dataclass
+class EquivalenceClasses:
+    transcripts: list[str]
+    members: np.ndarray  # flat transcript indices, class by class, classes sorted
+    class_of: np.ndarray  # class index of each member
+    counts: np.ndarray  # fragments per class
+
+
+def read_equivalence_classes(path: str) -> EquivalenceClasses:
+    """salmon --dumpEq output; classes are sorted so the EM sums in one fixed order."""
+    with gzip.open(path, "rt") as fh:
+        n_tx = int(fh.readline())
+        n_classes = int(fh.readline())
+        names = [fh.readline().strip() for _ in range(n_tx)]
+        classes = []
+        for _ in range(n_classes):
+            f = fh.readline().split()
+            k = int(f[0])
+            classes.append((tuple(sorted(int(x) for x in f[1 : 1 + k])), int(f[1 + k])))
+    classes.sort()
+    members = np.fromiter((t for tx, _ in classes for t in tx), dtype=np.int64)
+    class_of = np.repeat(np.arange(len(classes)), [len(tx) for tx, _ in classes])
+    counts = np.array([c for _, c in classes], dtype=np.float64)
+    return EquivalenceClasses(names, members, class_of, counts)
+
+
+def effective_lengths(lengths: np.ndarray, fragment_length: int) -> np.ndarray:
+    """Classic effective length: length - mean fragment length + 1, at least 1."""
+    return np.maximum(lengths - fragment_length + 1, 1).astype(np.float64)
+
+
+def em_counts(
+    eq: EquivalenceClasses, eff_len: np.ndarray, max_iter: int = 10000, tol: float = 1e-8
+) -> np.ndarray:
+    """Expected fragments per transcript (the EM of RSEM/salmon without bias terms).
+
+    Every sum runs in the fixed order of the sorted classes, so the result is the same bytes
+    for the same classes, whatever the thread count of the mapping that produced them.
+    """
+    n = len(eq.transcripts)
+    total = eq.counts.sum()
+    alpha = np.full(n, total / n if n else 0.0)
+    inv_len = 1.0 / eff_len
+    for _ in range(max_iter):
+        weights = alpha[eq.members] * inv_len[eq.members]
+        denom = np.bincount(eq.class_of, weights=weights, minlength=len(eq.counts))
+        share = np.divide(
+            weights, denom[eq.class_of], out=np.zeros_like(weights), where=denom[eq.class_of] > 0
+        )
+        new = np.bincount(eq.members, weights=share * eq.counts[eq.class_of], minlength=n)
+        change = np.abs(new - alpha).max() if n else 0.0
+        alpha = new
+        if change < tol * max(total, 1.0):
+            break
+    alpha[alpha < 1e-8] = 0.0
+    return alpha
+
+
+def tpm(counts: np.ndarray, eff_len: np.ndarray) -> np.ndarray:
+    rate = counts / eff_len
+    s = rate.sum()
+    return rate / s * 1e6 if s > 0 else rate
+
+
+# --- per-sample QC and the matrices --------------------------------------------------------
+
+
+def salmon_qc(quant_dir: str) -> dict:
+    """Mapping rate, library type and salmon's fragment-length estimate from salmon's output."""
+    d = Path(quant_dir)
+    meta = json.loads((d / "aux_info" / "meta_info.json").read_text())
+    lib = json.loads((d / "lib_format_counts.json").read_text())
+    return {
+        "fragments": int(meta["num_processed"]),
+        "mapping_rate": float(meta["percent_mapped"]) / 100,
+        "library_type": lib["expected_format"],
+    }
+
+
+def quantify_sample(eq_path: str, tx_lengths: pd.Series, fragment_length: int) -> pd.DataFrame:
+    eq = read_equivalence_classes(eq_path)
+    lengths = tx_lengths.reindex(eq.transcripts).to_numpy(dtype=np.float64)
+    if np.isnan(lengths).any():
+        missing = [t for t, x in zip(eq.transcripts, lengths, strict=True) if np.isnan(x)]
+        raise InputError(f"{eq_path}: transcript {missing[0]} is not in the expression annotation")
+    eff = effective_lengths(lengths, fragment_length)
+    counts = em_counts(eq, eff)
+    return pd.DataFrame(
+        {"length": lengths, "effective_length": eff, "count": counts, "tpm": tpm(counts, eff)},
+        index=pd.Index(eq.transcripts, name="transcript_id"),
+    )
+
+
+def length_scaled_counts(gene_tpm: pd.DataFrame, gene_len: pd.DataFrame, counts: pd.DataFrame):
+    """tximport countsFromAbundance='lengthScaledTPM' at gene level: TPM x mean gene length over
+    samples, scaled to each sample's total count."""
+    scaled = gene_tpm.mul(gene_len.mean(axis=1), axis=0)
+    totals = scaled.sum(axis=0)
+    return scaled.mul(counts.sum(axis=0) / totals.where(totals > 0, 1), axis=1)
+
+
+def build_matrices(
+    per_sample: dict[str, pd.DataFrame], tx2gene: pd.DataFrame
+) -> dict[str, pd.DataFrame]:
+    """Gene and transcript matrices, samples in the given (sheet) order, rows sorted by id."""
+    samples = list(per_sample)
+    t2g = tx2gene.set_index("transcript_id").sort_index()
+    index = t2g.index
+    tx_counts = pd.DataFrame(
+        {s: per_sample[s]["count"].reindex(index, fill_value=0.0) for s in samples}
+    )
+    tx_tpm = pd.DataFrame({s: per_sample[s]["tpm"].reindex(index, fill_value=0.0) for s in samples})
+    eff = pd.DataFrame(
+        {s: per_sample[s]["effective_length"].reindex(index) for s in samples}
+    ).fillna(1.0)
+    genes = t2g["gene_id"]
+    gene_counts = tx_counts.groupby(genes, sort=True).sum()
+    gene_tpm = tx_tpm.groupby(genes, sort=True).sum()
+    # TPM-weighted mean effective length per gene and sample (tximport's abundance-weighted length)
+    weighted = (tx_tpm * eff).groupby(genes, sort=True).sum()
+    gene_len = (weighted / gene_tpm.where(gene_tpm > 0)).fillna(
+        eff.groupby(genes, sort=True).mean()
+    )
+    names = t2g.groupby("gene_id", sort=True)["gene_name"].first()
+    return {
+        "genes.counts": _with_ids(gene_counts, names),
+        "genes.tpm": _with_ids(gene_tpm, names),
+        "genes.length_scaled_counts": _with_ids(
+            length_scaled_counts(gene_tpm, gene_len, gene_counts), names
+        ),
+        "transcripts.counts": _with_tx_ids(tx_counts, t2g),
+        "transcripts.tpm": _with_tx_ids(tx_tpm, t2g),
+    }
+
+
+def _with_ids(df: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
+    out = df.copy()
+    out.insert(0, "gene_name", names.reindex(out.index))
+    out.index.name = "gene_id"
+    return out.reset_index()
+
+
+def _with_tx_ids(df: pd.DataFrame, t2g: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    out.insert(0, "gene_name", t2g["gene_name"])
+    out.insert(0, "gene_id", t2g["gene_id"])
+    out.index.name = "transcript_id"
+    return out.reset_index()
+
+
+FLOAT_FORMAT = {"counts": "%.3f", "tpm": "%.4f", "length_scaled_counts": "%.3f"}
+
+
+def write_matrix(df: pd.DataFrame, path: str, kind: str) -> None:
+    """Fixed float formatting, tab-separated, '\\n' line ends: the same bytes everywhere."""
+    df.to_csv(path, sep="\t", index=False, float_format=FLOAT_FORMAT[kind], lineterminator="\n")
