@@ -160,3 +160,8 @@ def expression_outputs():
 
 def rna_sample_fastqs(wildcards):
     return wi.rna_sample_fastqs(SHEETS, wildcards.sample)
+
+
+def certificate_expression_inputs(wildcards):
+    """genes.counts, genes.tpm and transcripts.tpm when the run has RNA samples."""
+    return [wi.EXPRESSION_OUTPUTS[i] for i in (0, 1, 4)] if RNA_SAMPLES else []

@@ -5,6 +5,7 @@ rule conformance_certificate:
     input:
         somatic=first_somatic_vcf_per_patient,
         validated=first_somatic_validation_per_patient,
+        expression=certificate_expression_inputs,
         ref=REF,
         fai=f"{REF}.fai",
     output:

@@ -92,18 +92,42 @@ rule salmon_quant:
         "--dumpEq -p {threads} -o {params.outdir} > {log} 2>&1"
 
 
+rule expression_quant:
+    input:
+        eq="results/expression/salmon/{sample}/aux_info/eq_classes.txt.gz",
+        meta="results/expression/salmon/{sample}/aux_info/meta_info.json",
+        lib="results/expression/salmon/{sample}/lib_format_counts.json",
+        fasta="results/expression/annotation/transcripts.fa",
+    output:
+        quant="results/expression/quant/{sample}.quant.tsv",
+        qc="results/expression/quant/{sample}.qc.json",
+    params:
+        fragment_length=config["expression"]["fragment_length"],
+    wildcard_constraints:
+        sample=RNA_SAMPLE,
+    log:
+        "logs/expression/expression_quant/{sample}.log",
+    benchmark:
+        "benchmarks/expression/expression_quant/{sample}.tsv"
+    threads: 1
+    resources:
+        mem_mb=mem_mb_on_attempt(4000),
+        runtime=60,
+    conda:
+        "../envs/python.yaml"
+    script:
+        "../scripts/expression_quant.py"
+
+
 rule expression_matrices:
     input:
-        eq=expand("results/expression/salmon/{sample}/aux_info/eq_classes.txt.gz", sample=RNA_SAMPLES),
-        meta=expand("results/expression/salmon/{sample}/aux_info/meta_info.json", sample=RNA_SAMPLES),
-        lib=expand("results/expression/salmon/{sample}/lib_format_counts.json", sample=RNA_SAMPLES),
-        fasta="results/expression/annotation/transcripts.fa",
+        quant=expand("results/expression/quant/{sample}.quant.tsv", sample=RNA_SAMPLES),
+        qc=expand("results/expression/quant/{sample}.qc.json", sample=RNA_SAMPLES),
         tx2gene="results/expression/annotation/tx2gene.tsv",
     output:
         EXPRESSION_OUTPUTS,
     params:
         samples=RNA_SAMPLES,
-        fragment_length=config["expression"]["fragment_length"],
         min_mapping_rate=config["expression"]["min_mapping_rate"],
     log:
         "logs/expression/expression_matrices.log",

@@ -3,27 +3,29 @@
 from pathlib import Path
 
 from concord import __version__
-from concord.conformance import somatic_certificate, write_json
+from concord.conformance import expression_certificate, somatic_certificate, write_json
 
 
-def main(kit: str, reference: str, somatic_vcfs: list[str], patients: list[str], out: str) -> None:
+def main(kit, reference, somatic_vcfs, patients, expression, out) -> None:
     kit_path = Path(kit)
-    calls = dict(zip(patients, somatic_vcfs, strict=True))
-    write_json(
-        {
-            "kit": kit_path.name,
-            "concord_version": __version__,
-            "somatic": somatic_certificate(kit_path, reference, calls),
-        },
-        Path(out),
-    )
+    certificate = {"kit": kit_path.name, "concord_version": __version__}
+    if somatic_vcfs:
+        calls = dict(zip(patients, somatic_vcfs, strict=True))
+        certificate["somatic"] = somatic_certificate(kit_path, reference, calls)
+    if expression and (kit_path / "truth" / "expression.genes.tsv").is_file():
+        section = expression_certificate(kit_path, *expression)
+        if section:
+            certificate["expression"] = section
+    write_json(certificate, Path(out))
 
 
 if __name__ == "__main__":
+    s = snakemake  # noqa: F821
     main(
-        snakemake.params.kit,  # noqa: F821
-        snakemake.input.ref,  # noqa: F821
-        list(snakemake.input.somatic),  # noqa: F821
-        list(snakemake.params.patients),  # noqa: F821
-        snakemake.output[0],  # noqa: F821
+        s.params.kit,
+        s.input.ref,
+        list(s.input.somatic),
+        list(s.params.patients),
+        list(s.input.expression),
+        s.output[0],
     )

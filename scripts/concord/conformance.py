@@ -291,3 +291,53 @@ def somatic_certificate(kit: Path, reference: str, calls_by_patient: dict[str, s
     if not patients:
         raise InputError(f"{kit}/truth: no somatic truth for any patient of this run")
     return certificate(patients)
+
+
+# --- expression -----------------------------------------------------------------------------
+
+
+def _spearman(a, b) -> float:
+    return float(a.rank().corr(b.rank()))
+
+
+def _pearson_log(a, b) -> float:
+    import numpy as np
+
+    return float(np.log2(a + 1).corr(np.log2(b + 1)))
+
+
+def expression_certificate(kit: Path, genes_counts: str, genes_tpm: str, tx_tpm: str) -> dict:
+    """Correlations of concord's matrices with the kit's expression truth, per RNA sample.
+
+    Truth rows missing from concord's matrices (transcripts or genes the expression annotation
+    leaves out) count as 0, so leaving things out is not rewarded.
+    """
+    import pandas as pd
+
+    truth_genes = pd.read_csv(kit / "truth" / "expression.genes.tsv", sep="\t")
+    truth_tx = pd.read_csv(kit / "truth" / "expression.transcripts.tsv", sep="\t")
+    counts = pd.read_csv(genes_counts, sep="\t").set_index("gene_id")
+    tpm = pd.read_csv(genes_tpm, sep="\t").set_index("gene_id")
+    ttpm = pd.read_csv(tx_tpm, sep="\t").set_index("transcript_id")
+    samples = {}
+    for sample in [c for c in counts.columns if c != "gene_name"]:
+        if sample not in set(truth_genes["sample"]):
+            continue
+        tg = truth_genes[truth_genes["sample"] == sample].set_index("gene_id")
+        tt = truth_tx[truth_tx["sample"] == sample].set_index("transcript_id")
+        c = counts[sample].reindex(tg.index, fill_value=0.0)
+        t = tpm[sample].reindex(tg.index, fill_value=0.0)
+        x = ttpm[sample].reindex(tt.index, fill_value=0.0)
+        samples[sample] = {
+            "spearman_counts": _round(_spearman(tg["simulated_pairs"], c)),
+            "spearman_tpm": _round(_spearman(tg["true_TPM"], t)),
+            "pearson_log_tpm": _round(_pearson_log(tg["true_TPM"], t)),
+            "tx_spearman_tpm": _round(_spearman(tt["true_TPM"], x)),
+        }
+    if not samples:
+        return {}
+    return {
+        "samples": samples,
+        "min_spearman_tpm": min(s["spearman_tpm"] for s in samples.values()),
+        "min_tx_spearman_tpm": min(s["tx_spearman_tpm"] for s in samples.values()),
+    }

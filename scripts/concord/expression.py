@@ -67,7 +67,7 @@ def expression_annotation(
         by_name[name].add(gene_id)
     removed = []
     dropped_genes = {}
-    for name, ids in by_name.items():
+    for ids in by_name.values():
         if len(ids) > 1:
             keep = sorted(ids, key=lambda g: (-per_gene[g], g))[0]
             for g in ids - {keep}:
@@ -187,7 +187,12 @@ def quantify_sample(eq_path: str, tx_lengths: pd.Series, fragment_length: int) -
     eff = effective_lengths(lengths, fragment_length)
     counts = em_counts(eq, eff)
     return pd.DataFrame(
-        {"length": lengths, "effective_length": eff, "count": counts, "tpm": tpm(counts, eff)},
+        {
+            "length": lengths.astype(np.int64),
+            "effective_length": eff,
+            "count": counts,
+            "tpm": tpm(counts, eff),
+        },
         index=pd.Index(eq.transcripts, name="transcript_id"),
     )
 
@@ -255,3 +260,26 @@ FLOAT_FORMAT = {"counts": "%.3f", "tpm": "%.4f", "length_scaled_counts": "%.3f"}
 def write_matrix(df: pd.DataFrame, path: str, kind: str) -> None:
     """Fixed float formatting, tab-separated, '\\n' line ends: the same bytes everywhere."""
     df.to_csv(path, sep="\t", index=False, float_format=FLOAT_FORMAT[kind], lineterminator="\n")
+
+
+def write_quant(quant: pd.DataFrame, path: str) -> None:
+    """Per-sample quantification (transcript_id, length, effective_length, count, tpm)."""
+    quant.to_csv(path, sep="\t", float_format="%.6f", lineterminator="\n")
+
+
+def read_quant(path: str) -> pd.DataFrame:
+    return pd.read_csv(path, sep="\t", index_col="transcript_id", engine="c")
+
+
+def qc_row(sample: str, qc: dict, quant: pd.DataFrame, gene_of: pd.Series, min_rate: float) -> dict:
+    """One line of qc.tsv: salmon's figures, genes with >= 1 fragment, the verdict."""
+    genes = quant["count"].groupby(gene_of.reindex(quant.index)).sum()
+    passed = qc["mapping_rate"] >= min_rate
+    return {
+        "sample": sample,
+        "fragments": qc["fragments"],
+        "mapping_rate": f"{qc['mapping_rate']:.4f}",
+        "library_type": qc["library_type"],
+        "genes_detected": int((genes >= 1).sum()),
+        "verdict": "pass" if passed else f"fail: mapping rate below {min_rate}",
+    }

@@ -42,6 +42,12 @@ def test_demo_dag(workdir):
         "brca_regions": 1,
         "mosdepth_brca": 4,
         "brca_report": 2,  # one per patient
+        "gffread_transcriptome": 1,
+        "expression_annotation": 1,
+        "salmon_index": 1,
+        "salmon_quant": 2,  # RNA samples only
+        "expression_quant": 2,
+        "expression_matrices": 1,
     }
 
 
