@@ -73,6 +73,7 @@ rule salmon_quant:
         quant="results/expression/salmon/{sample}/quant.sf",
     params:
         outdir="results/expression/salmon/{sample}",
+        no_mapping=workflow.source_path("../scripts/salmon_no_mapping.py"),
     wildcard_constraints:
         sample=RNA_SAMPLE,
     log:
@@ -87,9 +88,11 @@ rule salmon_quant:
         "../envs/salmon.yaml"
     shell:
         # library type inferred (-l A) and reported; --dumpEq writes the equivalence classes
-        # concord's EM reads (salmon's own quant.sf varies between runs, see docs/expression.md)
-        "salmon quant -i {input.index} -l A -1 {input.r1} -2 {input.r2} --validateMappings "
-        "--dumpEq -p {threads} -o {params.outdir} > {log} 2>&1"
+        # concord's EM reads (salmon's own quant.sf varies between runs, see docs/expression.md).
+        # A sample salmon refuses for lack of mapped fragments is recorded with mapping rate 0.
+        """
+        salmon quant -i {input.index} -l A -1 {input.r1} -2 {input.r2} --validateMappings             --dumpEq -p {threads} -o {params.outdir} > {log} 2>&1         || python {params.no_mapping} {log} {params.outdir} {input.r1}
+        """
 
 
 rule expression_quant:

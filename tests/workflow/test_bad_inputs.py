@@ -113,6 +113,14 @@ def gtf_contig_not_in_reference(w):
     return rf"genes.gtf: line {n}, column 1 \(seqname\): contig 'chr17' is not in the reference"
 
 
+def gtf_without_transcript_id(w):
+    gtf = w.path / "genes.gtf"
+    gtf.write_text('chrD1\tx\texon\t10\t20\t.\t+\t.\tgene_id "G";\n')
+    w.config["annotation"]["gtf"] = str(gtf)
+    w.config["panel"] = []
+    return r"genes.gtf: line 1, column 9 \(attributes\): exon without transcript_id"
+
+
 def panel_transcript_not_in_gtf(w):
     w.config["panel"][1]["transcript"] = "GENB-209"
     return r"demo.gtf: panel transcript 'GENB-209' is not in the GTF"
@@ -144,6 +152,7 @@ CASES = [
     sample_without_units,
     gtf_contig_not_in_reference,
     panel_transcript_not_in_gtf,
+    gtf_without_transcript_id,
     unknown_config_key,
     missing_reference,
 ]
