@@ -30,6 +30,7 @@ demo: setup
 	@echo "  somatic VCFs          results/somatic/<patient>/<tumor>_vs_<normal>.somatic.vcf.gz"
 	@echo "  germline VCFs         results/germline/<patient>/<normal>.germline.vcf.gz"
 	@echo "  BRCA-style panel      results/brca/<patient>/<patient>.brca.tsv, .brca_coverage.tsv, .brca.json"
+	@echo "  expression matrices   results/expression/genes.counts.tsv, genes.tpm.tsv, ... qc.tsv"
 	@echo "  reference digests     results/reference/genome.contigs.tsv"
 	@echo "  logs / benchmarks     logs/, benchmarks/"
 
