@@ -66,10 +66,16 @@ def main(kit: Path, n: int) -> None:
     ours_s = time.perf_counter() - start
     print(f"variants: {written} ({work})")
     print(f"bcftools csq: {csq_s:.2f} s, {written / csq_s:,.0f} variants/s")
-    print(f"concord annotate: {ours_s:.2f} s, {written / ours_s:,.0f} variants/s (start-up included)")
+    print(
+        f"concord annotate: {ours_s:.2f} s, {written / ours_s:,.0f} variants/s (start-up included)"
+    )
     print(f"concord / csq speed: {csq_s / ours_s:.4f}")
 
 
 if __name__ == "__main__":
-    kit = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO.parent / "shared/conformance/brca-grch38-v1"
+    kit = (
+        Path(sys.argv[1])
+        if len(sys.argv) > 1
+        else REPO.parent / "shared/conformance/brca-grch38-v1"
+    )
     main(kit, int(sys.argv[2]) if len(sys.argv) > 2 else 20000)
