@@ -57,13 +57,12 @@ def main(n_samples: int, n_genes: int) -> None:
         f"({time.perf_counter() - start:.0f} s to write, not timed)"
     )
     samples = [f"S{s:04d}" for s in range(n_samples)]
+    quants = [str(work / f"{s}.quant.tsv") for s in samples]
+    qcs = [str(work / f"{s}.qc.json") for s in samples]
+    outs = [str(work / f"out.{n}.tsv") for n in ("gc", "gt", "gl", "tc", "tt", "qc")]
     code = (
-        "import sys; sys.path.insert(0, 'scripts'); sys.argv = ['x'];"
-        "exec(open('scripts/expression_matrices.py').read().split('if __name__')[0]);"
-        f"w = '{work}'; samples = {samples!r};"
-        "main(samples, [f'{w}/{s}.quant.tsv' for s in samples], [f'{w}/{s}.qc.json' for s in samples],"
-        " f'{w}/tx2gene.tsv', 0.5, [f'{w}/out.{n}.tsv' for n in"
-        " ('gc', 'gt', 'gl', 'tc', 'tt', 'qc')])"
+        "import sys; sys.path.insert(0, 'scripts'); from expression_matrices import main; "
+        f"main({samples!r}, {quants!r}, {qcs!r}, {str(work / 'tx2gene.tsv')!r}, 0.5, {outs!r})"
     )
     start = time.perf_counter()
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)

@@ -15,6 +15,7 @@ TOOLS=(
   "freebayes 1.3.6 freebayes"
   "salmon 1.10.1 salmon"
   "gffread 0.12.7 gffread"
+  "libpq-dev 15 pg_config"  # hgvs needs psycopg2, which pip builds from source
 )
 
 missing=()
