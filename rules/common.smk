@@ -13,6 +13,8 @@ from concord.samplesheet import load_schema, load_sheets  # noqa: E402
 from concord import workflow_inputs as wi  # noqa: E402
 
 SCHEMAS = Path(workflow.basedir) / "rules" / "schemas"
+# a stable path: workflow.source_path() gives a new cache path per run, which re-runs the rule
+SALMON_NO_MAPPING = str(Path(workflow.basedir) / "scripts" / "salmon_no_mapping.py")
 REF = "results/reference/genome.fa"
 
 try:

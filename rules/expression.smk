@@ -73,7 +73,7 @@ rule salmon_quant:
         quant="results/expression/salmon/{sample}/quant.sf",
     params:
         outdir="results/expression/salmon/{sample}",
-        no_mapping=workflow.source_path("../scripts/salmon_no_mapping.py"),
+        no_mapping=SALMON_NO_MAPPING,
     wildcard_constraints:
         sample=RNA_SAMPLE,
     log:
