@@ -254,12 +254,32 @@ def _with_tx_ids(df: pd.DataFrame, t2g: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
-FLOAT_FORMAT = {"counts": "%.3f", "tpm": "%.4f", "length_scaled_counts": "%.3f"}
+DECIMALS = {"counts": 3, "tpm": 4, "length_scaled_counts": 3}
 
 
 def write_matrix(df: pd.DataFrame, path: str, kind: str) -> None:
-    """Fixed float formatting, tab-separated, '\\n' line ends: the same bytes everywhere."""
-    df.to_csv(path, sep="\t", index=False, float_format=FLOAT_FORMAT[kind], lineterminator="\n")
+    """Fixed decimals (3 for counts, 4 for TPM), tab-separated, '\\n' line ends.
+
+    Numbers are written as Arrow decimals: fixed scale, formatted in C. pandas' float_format
+    formats each value in Python and made this step CPU-bound at cohort scale
+    (bench/expression_matrices.py).
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    scale = DECIMALS[kind]
+    columns = {}
+    for name in df.columns:
+        values = df[name]
+        if pd.api.types.is_numeric_dtype(values):
+            rounded = np.round(values.to_numpy(dtype=np.float64), scale)
+            columns[name] = pa.array(rounded).cast(pa.decimal128(38, scale))
+        else:
+            columns[name] = pa.array(values.astype(str).tolist())
+    options = pacsv.WriteOptions(include_header=False, delimiter="\t", quoting_style="none")
+    with open(path, "wb") as fh:
+        fh.write(("\t".join(map(str, df.columns)) + "\n").encode())
+        pacsv.write_csv(pa.table(columns), fh, options)
 
 
 def write_quant(quant: pd.DataFrame, path: str) -> None:
