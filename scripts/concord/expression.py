@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,9 +14,8 @@ import numpy as np
 import pandas as pd
 
 from concord.errors import InputError
-
-_ATTR = re.compile(r'(\S+) "([^"]*)"')
-
+from concord.reference import open_maybe_gzip
+from concord.transcripts import GTF_ATTRIBUTE
 
 # --- expression annotation ---------------------------------------------------------------
 
@@ -38,12 +36,11 @@ def read_fasta(path: str) -> dict[str, str]:
 def transcript_genes(gtf: str) -> dict[str, tuple[str, str]]:
     """transcript_id -> (gene_id, gene_name) from the GTF's exon lines."""
     out = {}
-    opener = gzip.open if str(gtf).endswith(".gz") else open
-    with opener(gtf, "rt") as fh:
+    with open_maybe_gzip(gtf, text=True) as fh:
         for line in fh:
             f = line.split("\t")
             if len(f) > 8 and f[2] == "exon":
-                a = dict(_ATTR.findall(f[8]))
+                a = dict(GTF_ATTRIBUTE.findall(f[8]))
                 out.setdefault(a["transcript_id"], (a["gene_id"], a.get("gene_name", a["gene_id"])))
     return out
 

@@ -17,7 +17,7 @@ def contig_digests(fasta: str | Path) -> list[tuple[str, int, str]]:
     """(name, length, md5) of every contig, in FASTA order."""
     out = []
     name, md5, length = None, None, 0
-    with _open(fasta) as fh:
+    with open_maybe_gzip(fasta) as fh:
         for line in fh:
             if line.startswith(b">"):
                 if name is not None:
@@ -60,7 +60,7 @@ def reference_contigs(fasta: str, fai: str | None = None) -> list[str]:
     if os.path.isfile(fai):
         with open(fai) as fh:
             return [line.split("\t", 1)[0] for line in fh if line.strip()]
-    with _open(fasta) as fh:
+    with open_maybe_gzip(fasta) as fh:
         return [line[1:].split()[0].decode() for line in fh if line.startswith(b">")]
 
 
@@ -72,7 +72,7 @@ def scan_gtf(gtf: str, transcript_ids=()) -> tuple[dict[str, int], set[str]]:
     first: dict[str, int] = {}
     wanted = {f'transcript_id "{t}";'.encode(): t for t in transcript_ids}
     found: set[str] = set()
-    with _open(gtf) as fh:
+    with open_maybe_gzip(gtf) as fh:
         for n, line in enumerate(fh, start=1):
             if line.startswith(b"#") or not line.strip():
                 continue
@@ -106,7 +106,10 @@ def check_gtf(gtf: str, fasta: str, fai: str | None = None, transcript_ids=()) -
             raise InputError(f"{gtf}: panel transcript {tid!r} is not in the GTF (no exon lines)")
 
 
-def _open(path):
+def open_maybe_gzip(path, text: bool = False):
+    """Open a plain or gzip-compressed file (told apart by its magic bytes, not its name)."""
     with open(path, "rb") as fh:
         gz = fh.read(2) == b"\x1f\x8b"
+    if text:
+        return gzip.open(path, "rt") if gz else open(path)
     return gzip.open(path, "rb") if gz else open(path, "rb")

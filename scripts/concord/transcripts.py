@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 from dataclasses import dataclass, field
 
 from concord.errors import InputError
+from concord.reference import open_maybe_gzip
 
-_ATTR = re.compile(r'(\S+) "([^"]*)"')
+GTF_ATTRIBUTE = re.compile(r'(\S+) "([^"]*)"')
 
 
 @dataclass
@@ -55,24 +55,18 @@ class TranscriptModel:
         ]
 
 
-def _open(path):
-    with open(path, "rb") as fh:
-        gz = fh.read(2) == b"\x1f\x8b"
-    return gzip.open(path, "rt") if gz else open(path)
-
-
 def read_transcripts(gtf: str, transcript_ids: list[str]) -> dict[str, TranscriptModel]:
     """The models of the given transcripts; a transcript absent from the GTF is an error."""
     wanted = set(transcript_ids)
     models: dict[str, TranscriptModel] = {}
-    with _open(gtf) as fh:
+    with open_maybe_gzip(gtf, text=True) as fh:
         for line in fh:
             if line.startswith("#") or "transcript_id" not in line:
                 continue
             f = line.rstrip("\n").split("\t")
             if len(f) < 9 or f[2] not in ("exon", "CDS", "stop_codon"):
                 continue
-            attrs = dict(_ATTR.findall(f[8]))
+            attrs = dict(GTF_ATTRIBUTE.findall(f[8]))
             tid = attrs.get("transcript_id")
             if tid not in wanted:
                 continue

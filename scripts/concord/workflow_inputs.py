@@ -86,12 +86,17 @@ def pair_outputs(sheets: Sheets) -> list[str]:
     return out
 
 
-def germline_pairs(sheets: Sheets) -> list:
-    """The first pair of each normal (sheet order): its joint call gives the normal's genotypes."""
+def _first_pairs(sheets: Sheets, key: str) -> list:
+    """The first pair (sheet order) for each value of the pair field `key`."""
     first = {}
     for p in sheets.pairs:
-        first.setdefault(p.normal, p)
+        first.setdefault(getattr(p, key), p)
     return list(first.values())
+
+
+def germline_pairs(sheets: Sheets) -> list:
+    """The first pair of each normal (sheet order): its joint call gives the normal's genotypes."""
+    return _first_pairs(sheets, "normal")
 
 
 def pair_bams(tumor: str, normal: str) -> dict[str, str]:
@@ -133,10 +138,7 @@ def somatic_prefix(pair) -> str:
 
 
 def first_pair_per_patient(sheets: Sheets) -> list:
-    first = {}
-    for p in sheets.pairs:
-        first.setdefault(p.patient, p)
-    return list(first.values())
+    return _first_pairs(sheets, "patient")
 
 
 def brca_outputs(sheets: Sheets) -> list[str]:
