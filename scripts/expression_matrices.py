@@ -3,7 +3,14 @@
 import json
 
 import pandas as pd
-from concord.expression import build_matrices, qc_row, read_quant, write_matrix
+from concord.expression import (
+    QuantStack,
+    build_matrices,
+    passes_qc,
+    qc_row,
+    read_quant,
+    write_matrix,
+)  # fmt: skip
 
 NAMES = (
     "genes.counts", "genes.tpm", "genes.length_scaled_counts",
@@ -13,17 +20,20 @@ NAMES = (
 
 def main(samples, quants, qcs, tx2gene_path, min_mapping_rate, outputs) -> None:
     tx2gene = pd.read_csv(tx2gene_path, sep="\t", dtype=str)
-    gene_of = tx2gene.set_index("transcript_id")["gene_id"]
-    qc_rows, per_sample = [], {}
-    for sample, quant_path, qc_path in zip(samples, quants, qcs, strict=True):
-        quant = read_quant(quant_path)
+    qc = {}
+    for sample, qc_path in zip(samples, qcs, strict=True):
         with open(qc_path) as fh:
-            row = qc_row(sample, json.load(fh), quant, gene_of, min_mapping_rate)
-        qc_rows.append(row)
-        if row["verdict"] == "pass":  # a failed sample is in qc.tsv and kept out of the matrices
-            per_sample[sample] = quant
-    for name, df in build_matrices(per_sample, tx2gene).items():
-        write_matrix(df, outputs[NAMES.index(name)], name.split(".", 1)[1])
+            qc[sample] = json.load(fh)
+    # a failed sample is in qc.tsv and kept out of the matrices
+    stack = QuantStack(tx2gene, [s for s in samples if passes_qc(qc[s], min_mapping_rate)])
+    qc_rows = []
+    for sample, quant_path in zip(samples, quants, strict=True):
+        quant = read_quant(quant_path)
+        qc_rows.append(qc_row(sample, qc[sample], stack.genes_detected(quant), min_mapping_rate))
+        if sample in stack.samples:
+            stack.add(sample, quant)
+    for name, matrix in build_matrices(stack).items():
+        write_matrix(matrix, outputs[NAMES.index(name)], name.split(".", 1)[1])
     pd.DataFrame(qc_rows).to_csv(outputs[-1], sep="\t", index=False, lineterminator="\n")
 
 

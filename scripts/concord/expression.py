@@ -194,67 +194,114 @@ def quantify_sample(eq_path: str, tx_lengths: pd.Series, fragment_length: int) -
     )
 
 
-def length_scaled_counts(gene_tpm: pd.DataFrame, gene_len: pd.DataFrame, counts: pd.DataFrame):
+def length_scaled_counts(gene_tpm: np.ndarray, gene_len: np.ndarray, counts: np.ndarray):
     """tximport countsFromAbundance='lengthScaledTPM' at gene level: TPM x mean gene length over
     samples, scaled to each sample's total count."""
-    scaled = gene_tpm.mul(gene_len.mean(axis=1), axis=0)
+    scaled = gene_tpm * gene_len.mean(axis=1)[:, None]
     totals = scaled.sum(axis=0)
-    return scaled.mul(counts.sum(axis=0) / totals.where(totals > 0, 1), axis=1)
+    return scaled * (counts.sum(axis=0) / np.where(totals > 0, totals, 1))
 
 
-def build_matrices(
-    per_sample: dict[str, pd.DataFrame], tx2gene: pd.DataFrame
-) -> dict[str, pd.DataFrame]:
-    """Gene and transcript matrices, samples in the given (sheet) order, rows sorted by id."""
-    samples = list(per_sample)
-    t2g = tx2gene.set_index("transcript_id").sort_index()
-    index = t2g.index
-    tx_counts = pd.DataFrame(
-        {s: per_sample[s]["count"].reindex(index, fill_value=0.0) for s in samples}
-    )
-    tx_tpm = pd.DataFrame({s: per_sample[s]["tpm"].reindex(index, fill_value=0.0) for s in samples})
-    eff = pd.DataFrame(
-        {s: per_sample[s]["effective_length"].reindex(index) for s in samples}
-    ).fillna(1.0)
-    genes = t2g["gene_id"]
-    gene_counts = tx_counts.groupby(genes, sort=True).sum()
-    gene_tpm = tx_tpm.groupby(genes, sort=True).sum()
-    # TPM-weighted mean effective length per gene and sample (tximport's abundance-weighted length)
-    weighted = (tx_tpm * eff).groupby(genes, sort=True).sum()
-    gene_len = (weighted / gene_tpm.where(gene_tpm > 0)).fillna(
-        eff.groupby(genes, sort=True).mean()
-    )
-    names = t2g.groupby("gene_id", sort=True)["gene_name"].first()
+class QuantStack:
+    """Per-sample quantifications stacked into transcripts x samples arrays, one sample at a time.
+
+    Only the numeric columns are kept: a cohort of 1,000 samples x 60,000 transcripts is three
+    float64 arrays (1.4 GiB), not 1,000 frames each carrying its own transcript ids. Transcripts
+    are sorted by id; each knows its gene's position in the sorted gene ids.
+    """
+
+    def __init__(self, tx2gene: pd.DataFrame, samples: list[str]):
+        self.t2g = tx2gene.set_index("transcript_id").sort_index()
+        self.transcripts = self.t2g.index
+        self.gene_ids, self.codes = np.unique(
+            self.t2g["gene_id"].to_numpy(dtype=str), return_inverse=True
+        )
+        self.samples = list(samples)
+        shape = (len(self.transcripts), len(self.samples))
+        self.count = np.zeros(shape, order="F")
+        self.tpm = np.zeros(shape, order="F")
+        self.eff = np.ones(shape, order="F")  # a transcript absent from a sample: length 1
+        self._ids, self._rows = None, None
+
+    def rows(self, quant: pd.DataFrame) -> np.ndarray:
+        """Row of each of quant's transcripts (cached: samples usually share one order)."""
+        ids = quant.index.to_numpy()
+        if self._ids is None or not np.array_equal(ids, self._ids):
+            rows = self.transcripts.get_indexer(ids)
+            if (rows < 0).any():
+                missing = ids[rows < 0][0]
+                raise InputError(f"transcript {missing} is not in the expression annotation")
+            self._ids, self._rows = ids, rows
+        return self._rows
+
+    def genes_detected(self, quant: pd.DataFrame) -> int:
+        """Genes with >= 1 fragment in quant."""
+        per_gene = np.bincount(
+            self.codes[self.rows(quant)], weights=quant["count"].to_numpy(),
+            minlength=len(self.gene_ids),
+        )  # fmt: skip
+        return int((per_gene >= 1).sum())
+
+    def add(self, sample: str, quant: pd.DataFrame) -> None:
+        j, rows = self.samples.index(sample), self.rows(quant)
+        self.count[rows, j] = quant["count"].to_numpy()
+        self.tpm[rows, j] = quant["tpm"].to_numpy()
+        self.eff[rows, j] = quant["effective_length"].to_numpy()
+
+
+def _gene_sums(values: np.ndarray, order: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    return np.add.reduceat(values[order], starts, axis=0)
+
+
+def build_matrices(stack: QuantStack) -> dict[str, Matrix]:
+    """Gene and transcript matrices, samples in the stack's (sheet) order, rows sorted by id."""
+    t2g, gene_ids, codes = stack.t2g, stack.gene_ids, stack.codes
+    order = np.argsort(codes, kind="stable")
+    starts = np.searchsorted(codes[order], np.arange(len(gene_ids)))
+    gene_counts = _gene_sums(stack.count, order, starts)
+    gene_tpm = _gene_sums(stack.tpm, order, starts)
+    # TPM-weighted mean effective length per gene and sample (tximport's abundance-weighted
+    # length); a gene with no expression in a sample takes the plain mean of its transcripts
+    weighted = _gene_sums(stack.tpm * stack.eff, order, starts)
+    plain = _gene_sums(stack.eff, order, starts) / np.bincount(codes)[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        gene_len = np.where(gene_tpm > 0, weighted / gene_tpm, plain)
+    del weighted, plain
+    scaled = length_scaled_counts(gene_tpm, gene_len, gene_counts)
+    names = t2g.groupby("gene_id", sort=True)["gene_name"].first().reindex(gene_ids)
+    gene_cols = {"gene_id": gene_ids, "gene_name": names.to_numpy(dtype=str)}
+    tx_cols = {
+        "transcript_id": stack.transcripts.to_numpy(dtype=str),
+        "gene_id": t2g["gene_id"].to_numpy(dtype=str),
+        "gene_name": t2g["gene_name"].to_numpy(dtype=str),
+    }
     return {
-        "genes.counts": _with_ids(gene_counts, names),
-        "genes.tpm": _with_ids(gene_tpm, names),
-        "genes.length_scaled_counts": _with_ids(
-            length_scaled_counts(gene_tpm, gene_len, gene_counts), names
-        ),
-        "transcripts.counts": _with_tx_ids(tx_counts, t2g),
-        "transcripts.tpm": _with_tx_ids(tx_tpm, t2g),
+        "genes.counts": Matrix(gene_cols, gene_counts, stack.samples),
+        "genes.tpm": Matrix(gene_cols, gene_tpm, stack.samples),
+        "genes.length_scaled_counts": Matrix(gene_cols, scaled, stack.samples),
+        "transcripts.counts": Matrix(tx_cols, stack.count, stack.samples),
+        "transcripts.tpm": Matrix(tx_cols, stack.tpm, stack.samples),
     }
 
 
-def _with_ids(df: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
-    out = df.copy()
-    out.insert(0, "gene_name", names.reindex(out.index))
-    out.index.name = "gene_id"
-    return out.reset_index()
+@dataclass
+class Matrix:
+    """Id columns, then one numeric column per sample."""
 
+    ids: dict[str, np.ndarray]
+    values: np.ndarray
+    samples: list[str]
 
-def _with_tx_ids(df: pd.DataFrame, t2g: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
-    out.insert(0, "gene_name", t2g["gene_name"])
-    out.insert(0, "gene_id", t2g["gene_id"])
-    out.index.name = "transcript_id"
-    return out.reset_index()
+    def frame(self) -> pd.DataFrame:
+        return pd.concat(
+            [pd.DataFrame(self.ids), pd.DataFrame(self.values, columns=self.samples)], axis=1
+        )
 
 
 DECIMALS = {"counts": 3, "tpm": 4, "length_scaled_counts": 3}
 
 
-def write_matrix(df: pd.DataFrame, path: str, kind: str) -> None:
+def write_matrix(matrix: Matrix, path: str, kind: str) -> None:
     """Fixed decimals (3 for counts, 4 for TPM), tab-separated, '\\n' line ends.
 
     Numbers are written as Arrow decimals: fixed scale, formatted in C. pandas' float_format
@@ -265,17 +312,13 @@ def write_matrix(df: pd.DataFrame, path: str, kind: str) -> None:
     import pyarrow.csv as pacsv
 
     scale = DECIMALS[kind]
-    columns = {}
-    for name in df.columns:
-        values = df[name]
-        if pd.api.types.is_numeric_dtype(values):
-            rounded = np.round(values.to_numpy(dtype=np.float64), scale)
-            columns[name] = pa.array(rounded).cast(pa.decimal128(38, scale))
-        else:
-            columns[name] = pa.array(values.astype(str).tolist())
+    columns = {name: pa.array(values) for name, values in matrix.ids.items()}
+    for j, sample in enumerate(matrix.samples):
+        rounded = np.round(matrix.values[:, j], scale)
+        columns[sample] = pa.array(rounded).cast(pa.decimal128(38, scale))
     options = pacsv.WriteOptions(include_header=False, delimiter="\t", quoting_style="none")
     with open(path, "wb") as fh:
-        fh.write(("\t".join(map(str, df.columns)) + "\n").encode())
+        fh.write(("\t".join([*matrix.ids, *matrix.samples]) + "\n").encode())
         pacsv.write_csv(pa.table(columns), fh, options)
 
 
@@ -288,15 +331,17 @@ def read_quant(path: str) -> pd.DataFrame:
     return pd.read_csv(path, sep="\t", index_col="transcript_id", engine="c")
 
 
-def qc_row(sample: str, qc: dict, quant: pd.DataFrame, gene_of: pd.Series, min_rate: float) -> dict:
+def qc_row(sample: str, qc: dict, genes_detected: int, min_rate: float) -> dict:
     """One line of qc.tsv: salmon's figures, genes with >= 1 fragment, the verdict."""
-    genes = quant["count"].groupby(gene_of.reindex(quant.index)).sum()
-    passed = qc["mapping_rate"] >= min_rate
     return {
         "sample": sample,
         "fragments": qc["fragments"],
         "mapping_rate": f"{qc['mapping_rate']:.4f}",
         "library_type": qc["library_type"],
-        "genes_detected": int((genes >= 1).sum()),
-        "verdict": "pass" if passed else f"fail: mapping rate below {min_rate}",
+        "genes_detected": genes_detected,
+        "verdict": "pass" if passes_qc(qc, min_rate) else f"fail: mapping rate below {min_rate}",
     }
+
+
+def passes_qc(qc: dict, min_rate: float) -> bool:
+    return qc["mapping_rate"] >= min_rate

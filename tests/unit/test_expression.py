@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from concord.expression import (
+    QuantStack,
     build_matrices,
     em_counts,
     expression_annotation,
@@ -98,16 +99,16 @@ def test_matrices_sum_transcripts_to_genes_and_keep_sample_order(tmp_path):
             index=pd.Index(["t1", "t2", "t3"], name="transcript_id"),
         )
 
-    per_sample = {
-        "S2": quant([1.0, 2.0, 3.0], [4e5, 2e5, 4e5]),
-        "S1": quant([0.0, 5.0, 5.0], [0.0, 5e5, 5e5]),
-    }
-    m = build_matrices(per_sample, t2g)
+    stack = QuantStack(t2g, ["S2", "S1"])
+    stack.add("S2", quant([1.0, 2.0, 3.0], [4e5, 2e5, 4e5]))
+    stack.add("S1", quant([0.0, 5.0, 5.0], [0.0, 5e5, 5e5]).iloc[::-1])  # order does not matter
+    m = {name: matrix.frame() for name, matrix in build_matrices(stack).items()}
     counts = m["genes.counts"]
     assert list(counts.columns) == ["gene_id", "gene_name", "S2", "S1"]
     assert counts.set_index("gene_id").loc["g1", "S2"] == 3.0
     scaled = m["genes.length_scaled_counts"].set_index("gene_id")
     assert scaled["S2"].sum() == pytest.approx(6.0) and scaled["S1"].sum() == pytest.approx(10.0)
+    assert stack.genes_detected(quant([0.5, 0.4, 2.0], [0, 0, 0])) == 1  # g1 has 0.9 < 1
     path = tmp_path / "genes.tpm.tsv"
-    write_matrix(m["genes.tpm"], path, "tpm")
+    write_matrix(build_matrices(stack)["genes.tpm"], path, "tpm")
     assert path.read_text().splitlines()[1] == "g1\tA\t600000.0000\t500000.0000"
