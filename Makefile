@@ -4,6 +4,8 @@ SHELL := /bin/bash
 VENV := .venv
 STAMP := $(VENV)/.requirements-installed
 SNAKEMAKE := $(VENV)/bin/snakemake
+# jobs find the venv's command-line tools (multiqc) the way an activated venv would
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: setup tools venv demo test conformance annotate lint clean-demo
 
@@ -50,6 +52,7 @@ annotate: setup
 	$(VENV)/bin/python scripts/annotate_vcf.py --config "$(CONFIG)" --vcf "$(VCF)" --out "$(OUT)"
 
 test: setup
+	@bash scripts/setup/install_tools.sh --browser
 	$(VENV)/bin/pytest
 
 lint: venv

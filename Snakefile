@@ -16,6 +16,7 @@ include: "rules/somatic.smk"
 include: "rules/brca.smk"
 include: "rules/expression.smk"
 include: "rules/conformance.smk"
+include: "rules/report.smk"
 
 
 rule all:
@@ -28,3 +29,4 @@ rule all:
         brca_outputs(),
         expression_outputs(),
         conformance_outputs(),
+        "results/report/multiqc.html",

@@ -2,6 +2,7 @@
 import sys
 from pathlib import Path
 
+from snakemake import __version__ as SNAKEMAKE_VERSION
 from snakemake.exceptions import WorkflowError
 
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
@@ -15,6 +16,7 @@ from concord import workflow_inputs as wi  # noqa: E402
 SCHEMAS = Path(workflow.basedir) / "rules" / "schemas"
 # a stable path: workflow.source_path() gives a new cache path per run, which re-runs the rule
 SALMON_NO_MAPPING = str(Path(workflow.basedir) / "scripts" / "salmon_no_mapping.py")
+MULTIQC_CONFIG = str(Path(workflow.basedir) / "config" / "multiqc_config.yaml")
 REF = "results/reference/genome.fa"
 
 try:
@@ -167,3 +169,15 @@ def rna_sample_fastqs(wildcards):
 def certificate_expression_inputs(wildcards):
     """genes.counts, genes.tpm and transcripts.tpm when the run has RNA samples."""
     return [wi.EXPRESSION_OUTPUTS[i] for i in (0, 1, 4)] if RNA_SAMPLES else []
+
+
+def report_inputs(wildcards):
+    return wi.report_inputs(SHEETS, bool(config["panel"]), "conformance" in config)
+
+
+def report_section_files():
+    return wi.report_section_files(SHEETS, bool(config["panel"]), "conformance" in config)
+
+
+def report_units(wildcards):
+    return sorted(set(SHEETS.units.index.get_level_values("unit_id")))

@@ -71,6 +71,7 @@ rule salmon_quant:
         meta="results/expression/salmon/{sample}/aux_info/meta_info.json",
         lib="results/expression/salmon/{sample}/lib_format_counts.json",
         quant="results/expression/salmon/{sample}/quant.sf",
+        flen="results/expression/salmon/{sample}/libParams/flenDist.txt",
     params:
         outdir="results/expression/salmon/{sample}",
         no_mapping=SALMON_NO_MAPPING,

@@ -3,7 +3,12 @@
 from pathlib import Path
 
 from concord import __version__
-from concord.conformance import expression_certificate, somatic_certificate, write_json
+from concord.conformance import (
+    certificate_verdict,
+    expression_certificate,
+    somatic_certificate,
+    write_json,
+)  # fmt: skip
 
 
 def main(kit, reference, somatic_vcfs, patients, expression, out) -> None:
@@ -16,6 +21,7 @@ def main(kit, reference, somatic_vcfs, patients, expression, out) -> None:
         section = expression_certificate(kit_path, *expression)
         if section:
             certificate["expression"] = section
+    certificate["verdict"] = certificate_verdict(certificate)
     write_json(certificate, Path(out))
 
 

@@ -29,6 +29,10 @@ def main(log: str, outdir: str, r1_files: list[str]) -> int:
     )
     (out / "lib_format_counts.json").write_text(json.dumps({"expected_format": "unknown"}) + "\n")
     (out / "quant.sf").write_text("Name\tLength\tEffectiveLength\tTPM\tNumReads\n")
+    flen = out / "libParams" / "flenDist.txt"
+    if not flen.exists():  # no fragments, no length distribution: all zeros, as salmon writes it
+        flen.parent.mkdir(exist_ok=True)
+        flen.write_text("\t".join(["0"] * 1001) + "\n")
     return 0
 
 

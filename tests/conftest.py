@@ -56,6 +56,7 @@ class Workdir:
             *args,
         ]
         env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+        env["PATH"] = f"{SNAKEMAKE.parent}{os.pathsep}{env['PATH']}"  # the venv's multiqc
         return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
 
 

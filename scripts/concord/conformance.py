@@ -338,6 +338,47 @@ def expression_certificate(kit: Path, genes_counts: str, genes_tpm: str, tx_tpm:
         return {}
     return {
         "samples": samples,
+        "min_spearman_counts": min(s["spearman_counts"] for s in samples.values()),
         "min_spearman_tpm": min(s["spearman_tpm"] for s in samples.values()),
         "min_tx_spearman_tpm": min(s["tx_spearman_tpm"] for s in samples.values()),
     }
+
+
+# The network's conformance targets: (certificate path, comparison, target, label). A criterion
+# whose section is absent from the certificate (e.g. a kit without RNA truth) is not judged.
+CONFORMANCE_TARGETS = (
+    ("somatic.vaf_ge_010.snv.f1", ">=", 0.97, "Somatic SNV F1 (VAF 10% or more)"),
+    ("somatic.vaf_ge_010.indel.f1", ">=", 0.90, "Somatic indel F1 (VAF 10% or more)"),
+    ("somatic.recall_by_vaf.0.05.recall", ">=", 0.5, "Somatic recall at VAF 5%"),
+    ("somatic.germline_as_somatic", "<=", 0, "Germline truth called somatic"),
+    ("expression.min_spearman_counts", ">=", 0.99, "Gene counts Spearman, lowest sample"),
+    ("expression.min_spearman_tpm", ">=", 0.99, "Gene TPM Spearman, lowest sample"),
+    ("expression.min_tx_spearman_tpm", ">=", 0.95, "Transcript TPM Spearman, lowest sample"),
+)
+
+
+def _lookup(data: dict, path: str):
+    section, _, rest = path.partition(".")
+    node = data.get(section)
+    # keys may contain dots ("0.05"): take the longest key that prefixes the rest
+    while rest and isinstance(node, dict):
+        key = max((k for k in node if rest == k or rest.startswith(k + ".")), key=len, default=None)
+        if key is None:
+            return None
+        node, rest = node[key], rest[len(key) + 1 :]
+    return None if rest else node
+
+
+def certificate_verdict(data: dict) -> dict:
+    """Each target with the run's value and whether it is met; overall 'pass' when all are."""
+    criteria = []
+    for path, op, target, label in CONFORMANCE_TARGETS:
+        value = _lookup(data, path)
+        if value is None:
+            continue
+        met = value >= target if op == ">=" else value <= target
+        criteria.append(
+            {"metric": path, "label": label, "value": value, "target": f"{op} {target}", "met": met}
+        )
+    overall = "pass" if criteria and all(c["met"] for c in criteria) else "fail"
+    return {"overall": overall, "criteria": criteria}

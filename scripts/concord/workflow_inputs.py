@@ -205,3 +205,90 @@ def rna_sample_fastqs(sheets: Sheets, sample: str) -> dict[str, list[str]]:
         "r1": [f"results/trimmed/{sample}/{u}_R1.fastq.gz" for u in units],
         "r2": [f"results/trimmed/{sample}/{u}_R2.fastq.gz" for u in units],
     }
+
+
+# --- the report ---------------------------------------------------------------------------------
+
+IDENTITY = "results/qc/identity/{patient}/{tumor}_vs_{normal}.identity.json"
+
+
+def identity_file(pair) -> str:
+    return IDENTITY.format(patient=pair.patient, tumor=pair.tumor, normal=pair.normal)
+
+
+def bcftools_stats_files(sheets: Sheets) -> list[str]:
+    somatic = [
+        f"results/qc/bcftools/{p.patient}/{p.tumor}_vs_{p.normal}.somatic.stats.txt"
+        for p in sheets.pairs
+    ]
+    germline = [
+        f"results/qc/bcftools/{p.patient}/{p.normal}.germline.stats.txt"
+        for p in germline_pairs(sheets)
+    ]
+    return somatic + germline
+
+
+def report_inputs(sheets: Sheets, panel: bool, conformance: bool) -> dict[str, list[str]]:
+    """Every file the report reads, by kind: MultiQC gets exactly these, nothing scanned."""
+    dna, rna = dna_samples(sheets), rna_samples(sheets)
+    patients = [p.patient for p in first_pair_per_patient(sheets)] if panel else []
+    salmon = "results/expression/salmon/{}"
+    return {
+        "fastp": fastp_reports(sheets),
+        "samtools_stats": [f"results/qc/samtools/{s}/{s}.stats.txt" for s in dna],
+        "flagstat": [f"results/qc/samtools/{s}/{s}.flagstat.txt" for s in dna],
+        "markdup": [f"results/qc/markdup/{s}/{s}.markdup.txt" for s in dna],
+        "mosdepth": [
+            f"results/qc/mosdepth/{s}/{s}.mosdepth.{kind}.txt"
+            for s in dna
+            for kind in ("summary", "global.dist")
+        ],
+        "bcftools_stats": bcftools_stats_files(sheets),
+        "salmon": [
+            salmon.format(f"{s}/{name}")
+            for s in rna
+            for name in (
+                "aux_info/meta_info.json",
+                "lib_format_counts.json",
+                "libParams/flenDist.txt",
+            )
+        ],
+        "panel_depth": [f"results/brca/coverage/{s}/{s}.regions.bed.gz" for s in dna if panel],
+        "somatic_vcf": [f"{somatic_prefix(p)}.vcf.gz" for p in sheets.pairs],
+        "identity": [identity_file(p) for p in sheets.pairs],
+        "brca_variants": [f"results/brca/{p}/{p}.brca.tsv" for p in patients],
+        "brca_coverage": [f"results/brca/{p}/{p}.brca_coverage.tsv" for p in patients],
+        "expression_qc": ["results/expression/qc.tsv"] if rna else [],
+        "certificate": ["results/conformance/certificate.json"] if conformance else [],
+    }
+
+
+REPORT_SECTIONS = (
+    "verdicts", "thresholds", "identity", "somatic_summary", "somatic_vaf", "brca_findings",
+    "brca_coverage", "expression_qc", "conformance",
+)  # fmt: skip
+
+
+def report_section_files(sheets: Sheets, panel: bool, conformance: bool) -> list[str]:
+    left_out = set()
+    if not conformance:
+        left_out.add("conformance")
+    if not rna_samples(sheets):
+        left_out.add("expression_qc")
+    if not panel:
+        left_out |= {"brca_findings", "brca_coverage"}
+    sections = [s for s in REPORT_SECTIONS if s not in left_out]
+    return [f"results/report/sections/{s}_mqc.json" for s in sections]
+
+
+def report_samples(sheets: Sheets) -> list[dict]:
+    """Sample, patient, role and assay of every sample, sheet order (plain values for params)."""
+    s = sheets.samples
+    return [
+        {"sample": r.sample_id, "patient": r.patient_id, "role": r.role, "assay": r.assay}
+        for r in s.itertuples()
+    ]
+
+
+def report_pairs(sheets: Sheets) -> list[dict]:
+    return [{"patient": p.patient, "tumor": p.tumor, "normal": p.normal} for p in sheets.pairs]

@@ -17,6 +17,10 @@ TOOLS=(
   "gffread 0.12.7 gffread"
   "libpq-dev 15 pg_config"  # hgvs needs psycopg2, which pip builds from source
 )
+# --browser: also the headless browser the report tests open the MultiQC report in
+if [[ "${1:-}" == "--browser" ]]; then
+  TOOLS+=("chromium 1 chromium")
+fi
 
 missing=()
 for entry in "${TOOLS[@]}"; do
@@ -48,4 +52,4 @@ if ! mosdepth --version >/dev/null 2>&1; then
   fi
   mosdepth --version >/dev/null 2>&1 || { echo "concord: mosdepth cannot start (libhts.so)" >&2; exit 1; }
 fi
-echo "concord: tools present (bwa, samtools, bcftools, fastp, mosdepth, freebayes, salmon, gffread)"
+echo "concord: tools present (bwa, samtools, bcftools, fastp, mosdepth, freebayes, salmon, gffread${1:+, chromium})"

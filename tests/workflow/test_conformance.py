@@ -132,3 +132,19 @@ def test_brca_kit_certificate(tmp_path):
         assert found >= 0.8 * len(clinvar_truth), (patient, found, len(clinvar_truth))
         coverage = out / f"results/brca/{patient}/{patient}.brca_coverage.tsv"
         assert coverage.stat().st_size > 0
+        # the run's report: the conformance verdict, and both true pairs pass identity
+        data = out / "results/report/multiqc_data"
+        with open(data / "multiqc_concord_conformance_table.txt") as fh:
+            criteria = {r["metric"]: r for r in csv.DictReader(fh, delimiter="\t")}
+        assert len(criteria) == 7  # every target judged, none merged by name cleaning
+        assert criteria["somatic.vaf_ge_010.snv.f1"]["met"] == "yes"
+        identity = json.loads(
+            (out / f"results/qc/identity/{patient}/{patient}_T_vs_{patient}_N.identity.json")
+            .read_text()
+        )  # fmt: skip
+        assert identity["verdict"] == "pass" and identity["concordance"] >= 0.95, identity
+    cert = json.loads((out / "certificate.json").read_text())
+    assert cert["verdict"]["overall"] in ("pass", "fail")
+    assert {c["metric"] for c in cert["verdict"]["criteria"]} >= {
+        "somatic.vaf_ge_010.snv.f1", "expression.min_tx_spearman_tpm",
+    }  # fmt: skip

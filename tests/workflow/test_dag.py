@@ -48,6 +48,12 @@ def test_demo_dag(workdir):
         "salmon_quant": 2,  # RNA samples only
         "expression_quant": 2,
         "expression_matrices": 1,
+        "bcftools_stats": 4,  # somatic per pair, germline per normal
+        "identity_check": 2,  # one per pair
+        "report_versions": 1,
+        "report_sections": 1,
+        "multiqc_run_config": 1,
+        "multiqc": 1,
     }
 
 

@@ -1,0 +1,28 @@
+"""Genotype concordance of a tumour with its normal (see concord.identity)."""
+
+import json
+
+from concord.identity import IdentityRule, pair_identity
+
+
+def main(joint_vcf: str, tumor: str, normal: str, rule: dict, output: str) -> None:
+    identity_rule = IdentityRule(**rule)
+    result = pair_identity(joint_vcf, tumor, normal, identity_rule)
+    concordance = result.concordance
+    record = {
+        "tumor": tumor,
+        "normal": normal,
+        "sites": result.sites,
+        "concordant": result.concordant,
+        "concordance": None if concordance is None else round(concordance, 4),
+        "verdict": result.verdict(identity_rule),
+        "rule": rule,
+    }
+    with open(output, "w") as fh:
+        json.dump(record, fh, indent=1)
+        fh.write("\n")
+
+
+if __name__ == "__main__":
+    s = snakemake  # noqa: F821
+    main(s.input[0], s.wildcards.tumor, s.wildcards.normal, dict(s.params.rule), s.output[0])

@@ -1,0 +1,25 @@
+"""This run's part of the MultiQC config: the title, and the units of the sample sheet.
+
+fastp reports are named `{sample}.{unit}`; `table_sample_merge` rolls them up under their
+sample in General Statistics, one labelled row per unit.
+"""
+
+import re
+
+import yaml
+
+
+def main(centre: str, units: list[str], output: str) -> None:
+    config = {
+        "title": f"concord report: {centre}",
+        "table_sample_merge": {
+            unit: [{"type": "regex", "pattern": rf"\.{re.escape(unit)}$"}] for unit in units
+        },
+    }
+    with open(output, "w") as fh:
+        yaml.safe_dump(config, fh, sort_keys=False)
+
+
+if __name__ == "__main__":
+    s = snakemake  # noqa: F821
+    main(s.params.centre, list(s.params.units), s.output[0])
