@@ -26,6 +26,7 @@ demo: setup
 	$(SNAKEMAKE) --profile profiles/local
 	@echo
 	@echo "concord demo finished. Results:"
+	@echo "  the run's report      results/report/multiqc.html   <- open this first"
 	@echo "  analysis-ready BAMs   results/align/<sample>/<sample>.bam (+ .bai)"
 	@echo "  alignment QC          results/qc/samtools/, results/qc/mosdepth/, results/qc/markdup/"
 	@echo "  read QC (fastp)       results/qc/fastp/<sample>/<unit>.fastp.html"
