@@ -76,25 +76,28 @@ def main(inputs: dict, samples: list[dict], pairs: list[dict], settings: dict, o
         verdicts[sample] = {**judge_sample(metrics[sample], checks, identity), **metrics[sample]}
 
     rules = "; ".join(f"{c.title}: {c.rule_text()}" for c in checks)
+    rule = {c.metric: c.rule_text() for c in checks}
     pct = {"min": 0, "max": 1, "format": "{:,.3f}"}  # fractions, as the thresholds are written
     headers = {
         "verdict": verdict_header("QC verdict", "Worst verdict over the sample's checks"),
         "reasons": {"title": "Not passed", "description": "Checks that warn or fail"},
-        "mapping_rate": {"title": "Mapped", **pct, "description": checks[0].rule_text()},
-        "duplication_rate": {"title": "Dups", **pct, "description": checks[1].rule_text()},
+        "mapping_rate": {"title": "Mapped", **pct, "description": rule["mapping_rate"]},
+        "duplication_rate": {"title": "Dups", **pct, "description": rule["duplication_rate"]},
         "panel_mean_depth": {
             "title": "Panel depth", "suffix": "x", "format": "{:,.0f}",
-            "description": "Mean depth, panel coding exons; " + checks[2].rule_text(),
+            "description": "Mean depth, panel coding exons; " + rule["panel_mean_depth"],
         },
         "panel_fraction_at_depth": {
             "title": f">= {depth}x", **pct,
-            "description": f"Panel coding bases at >= {depth}x; " + checks[3].rule_text(),
+            "description": f"Panel coding bases at >= {depth}x; " + rule["panel_fraction_at_depth"],
         },
         "identity_concordance": {
             "title": "T-N concordance", **pct,
-            "description": "Genotype concordance with the normal; " + checks[5].rule_text(),
+            "description": "Genotype concordance with the normal; " + rule["identity_concordance"],
         },
-        "rna_mapping_rate": {"title": "Mapped (RNA)", **pct, "description": checks[4].rule_text()},
+        "rna_mapping_rate": {
+            "title": "Mapped (RNA)", **pct, "description": rule["rna_mapping_rate"],
+        },
         "genes_detected": {"title": "Genes", "format": "{:,.0f}", "description": ">= 1 fragment"},
     }  # fmt: skip
     write_json(
