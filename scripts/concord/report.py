@@ -78,6 +78,7 @@ class Check:
     fail: float
     upper: bool = False
     applies_to: str = "DNA"
+    text: str = ""  # the rule in words, when it is not a plain warn/fail level
 
     def judge(self, value: float) -> str:
         if self.upper:
@@ -85,6 +86,8 @@ class Check:
         return "fail" if value < self.fail else "warn" if value < self.warn else "pass"
 
     def rule_text(self) -> str:
+        if self.text:
+            return self.text
         sign = ">" if self.upper else "<"
         return f"warn if {sign} {self.warn:g}, fail if {sign} {self.fail:g}"
 
