@@ -102,21 +102,23 @@ def checks_from_config(report: dict, panel_depth: int, rna_fail: float) -> list[
             "panel_fraction_at_depth",
             f"Panel bases >= {panel_depth}x",
             **t["panel_fraction_at_depth"],
-        ),  # fmt: skip
+        ),
         Check(
             "rna_mapping_rate",
             "Mapped (RNA)",
             t["rna_mapping_rate"]["warn"],
             rna_fail,
             applies_to="RNA",
-        ),  # fmt: skip
+        ),
         Check(
             "identity_concordance",
             "Tumour-normal concordance",
             t["identity"]["min_concordance"],
             t["identity"]["min_concordance"],
             applies_to="tumour",
-        ),  # fmt: skip
+            text=f"fail if < {t['identity']['min_concordance']:g}; warn if fewer than "
+            f"{t['identity']['min_sites']} informative sites",
+        ),
     ]
 
 
