@@ -11,6 +11,8 @@ rule bcftools_stats:
         kind="somatic|germline",
     log:
         "logs/qc/bcftools_stats/{patient}/{name}.{kind}.log",
+    benchmark:
+        "benchmarks/qc/bcftools_stats/{patient}/{name}.{kind}.tsv"
     threads: 1
     resources:
         mem_mb=mem_mb_on_attempt(1000),
@@ -30,6 +32,8 @@ rule identity_check:
         rule=config["report"]["identity"],
     log:
         "logs/qc/identity/{patient}/{tumor}_vs_{normal}.log",
+    benchmark:
+        "benchmarks/qc/identity/{patient}/{tumor}_vs_{normal}.tsv"
     threads: 1
     resources:
         mem_mb=mem_mb_on_attempt(1000),
@@ -70,6 +74,8 @@ rule report_sections:
         },
     log:
         "logs/report/report_sections.log",
+    benchmark:
+        "benchmarks/report/report_sections.tsv"
     threads: 1
     resources:
         mem_mb=mem_mb_on_attempt(2000),
