@@ -16,6 +16,7 @@ from concord import workflow_inputs as wi  # noqa: E402
 SCHEMAS = Path(workflow.basedir) / "rules" / "schemas"
 # a stable path: workflow.source_path() gives a new cache path per run, which re-runs the rule
 SALMON_NO_MAPPING = str(Path(workflow.basedir) / "scripts" / "salmon_no_mapping.py")
+CHECK_REPORT = str(Path(workflow.basedir) / "scripts" / "check_report.py")
 MULTIQC_CONFIG = str(Path(workflow.basedir) / "config" / "multiqc_config.yaml")
 REF = "results/reference/genome.fa"
 

@@ -112,6 +112,8 @@ rule multiqc:
         html="results/report/multiqc.html",
         data=directory("results/report/multiqc_data"),
         files="results/report/multiqc_inputs.txt",
+    params:
+        check=CHECK_REPORT,
     log:
         "logs/report/multiqc.log",
     benchmark:
@@ -123,12 +125,14 @@ rule multiqc:
     conda:
         "../envs/multiqc.yaml"
     shell:
-        # exactly the listed files (no directory scan); concord's config, then this run's
+        # exactly the listed files (no directory scan); concord's config, then this run's;
+        # then every row of concord's sections must be in the report data under its own name
         """
         (printf '%s\\n' {input.fastp} {input.samtools_stats} {input.flagstat} {input.markdup} \
             {input.mosdepth} {input.bcftools_stats} {input.salmon} {input.sections} \
             {input.versions} > {output.files} \
         && multiqc --file-list {output.files} --config {input.config} \
             --config {input.run_config} --outdir results/report --filename multiqc.html \
-            --force --no-ansi --no-megaqc-upload) > {log} 2>&1
+            --force --no-ansi --no-megaqc-upload \
+        && python {params.check} {output.data} {input.sections}) > {log} 2>&1
         """

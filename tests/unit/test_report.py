@@ -98,3 +98,24 @@ def test_certificate_verdict():
     }  # no expression section: not judged
     cert["somatic"]["vaf_ge_010"]["indel"]["f1"] = 0.95
     assert certificate_verdict(cert)["overall"] == "pass"
+
+
+def test_report_check_names_rows_multiqc_merged(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    data = tmp_path / "multiqc_data"
+    data.mkdir()
+    (data / "multiqc_t.txt").write_text("Sample\tv\nx\t1\n")
+    section = tmp_path / "t_mqc.json"
+    body = {"id": "t", "plot_type": "table", "pconfig": {"id": "t"}}
+    section.write_text(json.dumps({**body, "data": {"x": {"v": 1}}}))
+    check = [sys.executable, str(REPO / "scripts/check_report.py"), str(data), str(section)]
+    assert subprocess.run(check).returncode == 0
+    section.write_text(json.dumps({**body, "data": {"x": {"v": 1}, "x.germline": {"v": 2}}}))
+    run = subprocess.run(check, capture_output=True, text=True)
+    assert run.returncode == 1
+    assert "1 row(s) renamed or merged by MultiQC: x.germline" in run.stderr
