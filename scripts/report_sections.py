@@ -11,9 +11,11 @@ from concord.report import (
     flagstat_mapping_rate,
     judge_sample,
     markdup_duplication_rate,
+    number,
     panel_fraction_at_depth,
     panel_mean_depth,
     somatic_summary,
+    table_headers,
     vaf_histogram,
     verdict_header,
     write_json,
@@ -174,6 +176,10 @@ def main(inputs: dict, samples: list[dict], pairs: list[dict], settings: dict, o
             "table",
             summary,
             pconfig={"id": "concord_somatic_table", "title": "Somatic calls"},
+            headers=table_headers(
+                list(next(iter(summary.values()), {})),
+                **{k: number(k, 0) for k in next(iter(summary.values()), {})},
+            ),
         ),  # fmt: skip
         out / "somatic_summary_mqc.json",
     )
@@ -211,6 +217,13 @@ def main(inputs: dict, samples: list[dict], pairs: list[dict], settings: dict, o
                 "table",
                 rows,
                 pconfig={"id": "concord_expression_table", "title": "Expression"},
+                headers=table_headers(
+                    [c for c in expression.columns if c != "sample"],
+                    fragments=number("fragments", 0),
+                    mapping_rate=number("mapping_rate", 4),
+                    genes_detected=number("genes_detected", 0),
+                    verdict=verdict_header("verdict", "pass, or fail and why"),
+                ),
             ),  # fmt: skip
             out / "expression_qc_mqc.json",
         )
@@ -237,6 +250,9 @@ def write_brca_sections(inputs: dict, coverage: pd.DataFrame, depth: int, out: P
             "table",
             findings,
             pconfig={"id": "concord_brca_table", "title": "BRCA findings"},
+            headers=table_headers(
+                columns, tumor_vaf=number("tumor_vaf", 3), normal_vaf=number("normal_vaf", 3)
+            ),
         ),  # fmt: skip
         out / "brca_findings_mqc.json",
     )
@@ -259,7 +275,12 @@ def write_brca_sections(inputs: dict, coverage: pd.DataFrame, depth: int, out: P
             "table",
             exons,
             pconfig={"id": "concord_brca_coverage_table", "title": "BRCA exon coverage"},
-            headers={"verdict": verdict_header("Verdict", "pass / fail per exon")},
+            headers=table_headers(
+                ["gene", "transcript", "length", f"frac_ge_{depth}x", "verdict"],
+                length=number("length", 0),
+                **{f"frac_ge_{depth}x": number(f"frac_ge_{depth}x", 4)},
+                verdict=verdict_header("verdict", "pass / fail per exon"),
+            ),
         ),  # fmt: skip
         out / "brca_coverage_mqc.json",
     )
@@ -285,6 +306,7 @@ def write_conformance_section(certificate: str, out: Path) -> None:
             "table",
             rows,
             pconfig={"id": "concord_conformance_table", "title": "Conformance"},
+            headers=table_headers(["metric", "value", "target", "met"], value=number("value", 4)),
         ),  # fmt: skip
         out / "conformance_mqc.json",
     )

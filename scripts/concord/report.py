@@ -192,3 +192,12 @@ def vaf_histogram(vafs: list[float]) -> dict:
     labels = [f"{lo:.2f}-{min(hi, 1):.2f}" for lo, hi in zip(VAF_BINS, VAF_BINS[1:], strict=False)]
     counts = bins.value_counts(sort=False).tolist()
     return dict(zip(labels, counts, strict=True))
+
+
+def table_headers(columns: list[str], **special: dict) -> dict:
+    """Headers for every column, in order (MultiQC shows only the columns given headers)."""
+    return {c: special.get(c, {"title": c}) for c in columns}
+
+
+def number(title: str, decimals: int) -> dict:
+    return {"title": title, "format": f"{{:,.{decimals}f}}"}
