@@ -77,6 +77,22 @@ def main(inputs: dict, samples: list[dict], pairs: list[dict], settings: dict, o
         identity = identity_of.get(sample, {}).get("verdict")
         verdicts[sample] = {**judge_sample(metrics[sample], checks, identity), **metrics[sample]}
 
+    summary, histograms = {}, {}
+    for pair, vcf in zip(pairs, inputs["somatic_vcf"], strict=True):
+        name = f"{pair['tumor']} vs {pair['normal']}"
+        summary[name], vafs = somatic_summary(vcf)
+        histograms[name] = vaf_histogram(vafs)
+    # a pair's row (named as bcftools names the pair's VCF): its identity verdict and PASS calls
+    for pair in pairs:
+        name = f"{pair['tumor']} vs {pair['normal']}"
+        identity = identity_rows[name]
+        verdicts[f"{pair['tumor']}_vs_{pair['normal']}"] = {
+            "verdict": identity["verdict"],
+            "reasons": "-" if identity["verdict"] == "pass" else f"identity: {identity['verdict']}",
+            "identity_concordance": identity["concordance"],
+            "somatic_pass": summary[name]["PASS"],
+        }
+
     rules = "; ".join(f"{c.title}: {c.rule_text()}" for c in checks)
     rule = {c.metric: c.rule_text() for c in checks}
     pct = {"min": 0, "max": 1, "format": "{:,.3f}"}  # fractions, as the thresholds are written
@@ -101,12 +117,17 @@ def main(inputs: dict, samples: list[dict], pairs: list[dict], settings: dict, o
             "title": "Mapped (RNA)", **pct, "description": rule["rna_mapping_rate"],
         },
         "genes_detected": {"title": "Genes", "format": "{:,.0f}", "description": ">= 1 fragment"},
+        "somatic_pass": {
+            "title": "Somatic PASS", "format": "{:,.0f}",
+            "description": "PASS calls in the pair's somatic VCF",
+        },
     }  # fmt: skip
     write_json(
         custom_content(
             "concord_verdicts",
             "QC verdicts",
-            f"Per-sample verdicts. Thresholds: {rules}.",
+            f"Per-sample verdicts; a pair's row (tumour_vs_normal) carries its identity verdict "
+            f"and its somatic PASS calls. Thresholds: {rules}.",
             "generalstats",
             verdicts,
             headers=headers,
@@ -162,11 +183,6 @@ def main(inputs: dict, samples: list[dict], pairs: list[dict], settings: dict, o
         out / "identity_mqc.json",
     )
 
-    summary, histograms = {}, {}
-    for pair, vcf in zip(pairs, inputs["somatic_vcf"], strict=True):
-        name = f"{pair['tumor']} vs {pair['normal']}"
-        summary[name], vafs = somatic_summary(vcf)
-        histograms[name] = vaf_histogram(vafs)
     write_json(
         custom_content(
             "concord_somatic_summary",

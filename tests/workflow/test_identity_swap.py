@@ -59,6 +59,10 @@ def test_swapped_normals_fail_identity(tmp_path):
         assert identity["verdict"] == "fail"
     with open(out / "results/report/multiqc_data/multiqc_general_stats.txt") as fh:
         general = {r["Sample"]: r for r in csv.DictReader(fh, delimiter="\t")}
+    for patient in ("P1", "P2"):
+        assert general[f"{patient}_T_vs_{patient}_N"][
+            "custom_content_concord_verdicts-verdict"
+        ] == ("fail")
     for tumour in ("P1_T", "P2_T"):
         assert general[tumour]["custom_content_concord_verdicts-verdict"] == "fail"
         assert (

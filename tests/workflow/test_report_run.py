@@ -36,6 +36,7 @@ def test_report_numbers_match_the_pipeline_outputs(run_two_threads):
     data = results / "report" / "multiqc_data"
     assert (results / "report" / "multiqc.html").stat().st_size > 100_000
     somatic = table(data / "multiqc_concord_somatic_table.txt")
+    general = table(data / "multiqc_general_stats.txt")
     for patient in ("PT01", "PT02"):
         vcf = results / f"somatic/{patient}/{patient}-tumor_vs_{patient}-normal.somatic.vcf.gz"
         with pysam.VariantFile(str(vcf)) as fh:
@@ -44,7 +45,11 @@ def test_report_numbers_match_the_pipeline_outputs(run_two_threads):
         assert int(float(row["PASS"])) == sum(list(r.filter.keys()) == ["PASS"] for r in records)
         assert int(float(row["records"])) == len(records)
         assert int(float(row["germline"])) == sum("germline" in r.filter.keys() for r in records)
-    general = table(data / "multiqc_general_stats.txt")
+        pair_row = general[f"{patient}-tumor_vs_{patient}-normal"]
+        assert int(float(pair_row["custom_content_concord_verdicts-somatic_pass"])) == int(
+            float(row["PASS"])
+        )
+        assert pair_row["custom_content_concord_verdicts-verdict"] == "pass"
     for sample in ("PT01-tumor", "PT01-normal", "PT01-rna", "PT02-tumor", "PT02-normal"):
         assert general[sample]["custom_content_concord_verdicts-verdict"] == "pass", general[sample]
     identity = table(data / "multiqc_concord_identity_table.txt")
