@@ -1,8 +1,7 @@
 """Genotype concordance of a tumour with its normal (see concord.identity)."""
 
-import json
-
 from concord.identity import IdentityRule, pair_identity
+from concord.report import write_json
 
 
 def main(joint_vcf: str, tumor: str, normal: str, rule: dict, output: str) -> None:
@@ -18,9 +17,7 @@ def main(joint_vcf: str, tumor: str, normal: str, rule: dict, output: str) -> No
         "verdict": result.verdict(identity_rule),
         "rule": rule,
     }
-    with open(output, "w") as fh:
-        json.dump(record, fh, indent=1)
-        fh.write("\n")
+    write_json(record, output)
 
 
 if __name__ == "__main__":

@@ -21,12 +21,14 @@ RNA_VERSION_COMMANDS = {
     "gffread": (["gffread", "--version"], r"^(\S+)"),
 }
 
+_ALL_COMMANDS = {**VERSION_COMMANDS, **RNA_VERSION_COMMANDS}
+
 # the Python packages concord's own steps import, as installed in the running environment
 PYTHON_PACKAGES = ("multiqc", "pysam", "cyvcf2", "pandas", "numpy", "pyarrow", "hgvs", "cdot")
 
 
 def tool_version(tool: str) -> str:
-    cmd, pattern = {**VERSION_COMMANDS, **RNA_VERSION_COMMANDS}[tool]
+    cmd, pattern = _ALL_COMMANDS[tool]
     out = subprocess.run(cmd, capture_output=True, encoding="utf-8", errors="replace", check=False)
     match = re.search(pattern, out.stdout + out.stderr)
     if not match:

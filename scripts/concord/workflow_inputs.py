@@ -12,6 +12,9 @@ from collections.abc import Iterable
 from concord.samplesheet import Sheets
 
 ALIGN = "results/align/{sample}/{sample}.bam"
+SAMTOOLS_STATS = "results/qc/samtools/{sample}/{sample}.stats.txt"
+FLAGSTAT = "results/qc/samtools/{sample}/{sample}.flagstat.txt"
+MOSDEPTH = "results/qc/mosdepth/{sample}/{sample}.mosdepth.{kind}.txt"
 
 
 def alternation(values: Iterable[str]) -> str:
@@ -30,9 +33,9 @@ def dna_sample_outputs(sheets: Sheets) -> list[str]:
         out += [
             ALIGN.format(sample=sample),
             ALIGN.format(sample=sample) + ".bai",
-            f"results/qc/samtools/{sample}/{sample}.stats.txt",
-            f"results/qc/samtools/{sample}/{sample}.flagstat.txt",
-            f"results/qc/mosdepth/{sample}/{sample}.mosdepth.summary.txt",
+            SAMTOOLS_STATS.format(sample=sample),
+            FLAGSTAT.format(sample=sample),
+            MOSDEPTH.format(sample=sample, kind="summary"),
         ]
     return out
 
@@ -235,13 +238,11 @@ def report_inputs(sheets: Sheets, panel: bool, conformance: bool) -> dict[str, l
     salmon = "results/expression/salmon/{}"
     return {
         "fastp": fastp_reports(sheets),
-        "samtools_stats": [f"results/qc/samtools/{s}/{s}.stats.txt" for s in dna],
-        "flagstat": [f"results/qc/samtools/{s}/{s}.flagstat.txt" for s in dna],
+        "samtools_stats": [SAMTOOLS_STATS.format(sample=s) for s in dna],
+        "flagstat": [FLAGSTAT.format(sample=s) for s in dna],
         "markdup": [f"results/qc/markdup/{s}/{s}.markdup.txt" for s in dna],
         "mosdepth": [
-            f"results/qc/mosdepth/{s}/{s}.mosdepth.{kind}.txt"
-            for s in dna
-            for kind in ("summary", "global.dist")
+            MOSDEPTH.format(sample=s, kind=kind) for s in dna for kind in ("summary", "global.dist")
         ],
         "bcftools_stats": bcftools_stats_files(sheets),
         "salmon": [
