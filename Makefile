@@ -53,11 +53,17 @@ annotate: setup
 	$(VENV)/bin/python scripts/annotate_vcf.py --config "$(CONFIG)" --vcf "$(VCF)" --out "$(OUT)"
 
 test: setup
-	@bash scripts/setup/install_tools.sh --browser
+	@bash scripts/setup/install_tools.sh --test
+	@$(MAKE) --no-print-directory lint
 	$(VENV)/bin/pytest
 
+# the lint gates `make test` runs first: Snakemake's linter, snakefmt (its shell blocks through
+# Debian's shfmt), ruff's checks and formatting on all Python
 lint: venv
 	$(SNAKEMAKE) --lint
+	$(VENV)/bin/snakefmt --check Snakefile rules
+	$(VENV)/bin/ruff check scripts tests bench
+	$(VENV)/bin/ruff format --check scripts tests bench
 
 clean-demo:
 	rm -rf results logs benchmarks

@@ -10,6 +10,7 @@ configfile: "config/config.yaml"
 
 include: "rules/common.smk"
 include: "rules/reference.smk"
+include: "rules/provenance.smk"
 include: "rules/qc.smk"
 include: "rules/align.smk"
 include: "rules/somatic.smk"
@@ -29,4 +30,4 @@ rule all:
         brca_outputs(),
         expression_outputs(),
         conformance_outputs(),
-        "results/report/multiqc.html",
+        paths.REPORT_HTML,

@@ -18,8 +18,8 @@ sys.path.insert(0, str(REPO / "scripts"))
 
 import pysam  # noqa: E402
 import yaml  # noqa: E402
-from concord.conformance import prepare  # noqa: E402
 from concord.csq import csq_gff3  # noqa: E402
+from concord.kit import prepare  # noqa: E402
 from concord.transcripts import read_transcripts  # noqa: E402
 
 

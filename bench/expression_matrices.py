@@ -57,9 +57,10 @@ def main(n_samples: int, n_genes: int) -> None:
         f"({time.perf_counter() - start:.0f} s to write, not timed)"
     )
     samples = [f"S{s:04d}" for s in range(n_samples)]
-    quants = [str(work / f"{s}.quant.tsv") for s in samples]
-    qcs = [str(work / f"{s}.qc.json") for s in samples]
-    outs = [str(work / f"out.{n}.tsv") for n in ("gc", "gt", "gl", "tc", "tt", "qc")]
+    quants = {s: str(work / f"{s}.quant.tsv") for s in samples}
+    qcs = {s: str(work / f"{s}.qc.json") for s in samples}
+    names = ("genes_counts", "genes_tpm", "genes_length_scaled_counts", "transcripts_counts")
+    outs = {n: str(work / f"out.{n}.tsv") for n in (*names, "transcripts_tpm", "qc")}
     code = (
         "import sys; sys.path.insert(0, 'scripts'); from expression_matrices import main; "
         f"main({samples!r}, {quants!r}, {qcs!r}, {str(work / 'tx2gene.tsv')!r}, 0.5, {outs!r})"

@@ -5,38 +5,38 @@ rule brca_regions:
     input:
         gtf=config["annotation"]["gtf"],
     output:
-        "results/brca/panel/coding_exons.bed",
-    params:
-        transcripts=panel_transcripts,
+        paths.PANEL_EXONS_BED,
     log:
         "logs/brca/brca_regions.log",
     localrule: True
     conda:
         "../envs/python.yaml"
+    params:
+        transcripts=panel_transcripts,
     script:
         "../scripts/brca_regions.py"
 
 
 rule mosdepth_brca:
     input:
-        bam="results/align/{sample}/{sample}.bam",
-        bai="results/align/{sample}/{sample}.bam.bai",
-        bed="results/brca/panel/coding_exons.bed",
+        bam=paths.BAM,
+        bai=paths.BAI,
+        bed=paths.PANEL_EXONS_BED,
     output:
-        "results/brca/coverage/{sample}/{sample}.thresholds.bed.gz",
-        "results/brca/coverage/{sample}/{sample}.regions.bed.gz",
-    params:
-        prefix="results/brca/coverage/{sample}/{sample}",
+        thresholds=paths.PANEL_THRESHOLDS,
+        regions=paths.PANEL_REGIONS,
     log:
         "logs/brca/mosdepth/{sample}.log",
     benchmark:
         "benchmarks/brca/mosdepth/{sample}.tsv"
+    conda:
+        "../envs/mosdepth.yaml"
     threads: 2
     resources:
         mem_mb=mem_mb_on_attempt(2000),
         runtime=60,
-    conda:
-        "../envs/mosdepth.yaml"
+    params:
+        prefix=prefix_of("regions", ".regions.bed.gz"),
     shell:
         # same read filter as the alignment QC: duplicates and MAPQ 0 do not count
         "mosdepth --threads {threads} --no-per-base --mapq 1 --by {input.bed} "
@@ -46,27 +46,23 @@ rule mosdepth_brca:
 rule brca_report:
     input:
         unpack(brca_report_inputs),
-        ref=REF,
-        fai=f"{REF}.fai",
+        ref=paths.REFERENCE,
+        fai=paths.REFERENCE_FAI,
         gtf=config["annotation"]["gtf"],
-        digests="results/reference/genome.contigs.tsv",
+        digests=paths.CONTIG_DIGESTS,
     output:
-        variants="results/brca/{patient}/{patient}.brca.tsv",
-        coverage="results/brca/{patient}/{patient}.brca_coverage.tsv",
-        json="results/brca/{patient}/{patient}.brca.json",
-        vcf="results/brca/{patient}/{patient}.brca.vcf.gz",
-        tbi="results/brca/{patient}/{patient}.brca.vcf.gz.tbi",
-    params:
-        report=brca_report_params,
+        **paths.BRCA_OUTPUTS,
     log:
         "logs/brca/brca_report/{patient}.log",
     benchmark:
         "benchmarks/brca/brca_report/{patient}.tsv"
+    conda:
+        "../envs/hgvs.yaml"
     threads: 1
     resources:
         mem_mb=mem_mb_on_attempt(2000),
         runtime=60,
-    conda:
-        "../envs/hgvs.yaml"
+    params:
+        report=brca_report_params,
     script:
         "../scripts/brca_report.py"

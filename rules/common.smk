@@ -1,4 +1,5 @@
 # Load and validate config and sheets before any job; wildcard constraints; input functions.
+# Every results path comes from scripts/concord/paths.py (imported here as `paths`).
 import sys
 from pathlib import Path
 
@@ -7,22 +8,22 @@ from snakemake.exceptions import WorkflowError
 
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 
+from concord import paths  # noqa: E402
+from concord import versions  # noqa: E402
+from concord import workflow_inputs as wi  # noqa: E402
 from concord.config import check_paths_exist, validate_config  # noqa: E402
 from concord.errors import InputError  # noqa: E402
 from concord.reference import check_gtf  # noqa: E402
 from concord.samplesheet import load_schema, load_sheets  # noqa: E402
-from concord import workflow_inputs as wi  # noqa: E402
 
 SCHEMAS = Path(workflow.basedir) / "rules" / "schemas"
-# a stable path: workflow.source_path() gives a new cache path per run, which re-runs the rule
-SALMON_NO_MAPPING = str(Path(workflow.basedir) / "scripts" / "salmon_no_mapping.py")
-CHECK_REPORT = str(Path(workflow.basedir) / "scripts" / "check_report.py")
 MULTIQC_CONFIG = str(Path(workflow.basedir) / "config" / "multiqc_config.yaml")
-REF = "results/reference/genome.fa"
 
 try:
     config = validate_config(
-        config, load_schema(SCHEMAS / "config.schema.yaml"), "config (config/config.yaml or --configfile)"
+        config,
+        load_schema(SCHEMAS / "config.schema.yaml"),
+        "config (config/config.yaml or --configfile)",
     )
     check_paths_exist(config, "config")
     check_gtf(
@@ -38,7 +39,9 @@ try:
         load_schema(SCHEMAS / "units.schema.yaml"),
     )
 except InputError as error:
-    raise WorkflowError(f"concord input check failed (nothing was run):\n{error}") from None
+    raise WorkflowError(
+        f"concord input check failed (nothing was run):\n{error}"
+    ) from None
 
 
 wildcard_constraints:
@@ -48,26 +51,43 @@ wildcard_constraints:
     tumor=wi.alternation(p.tumor for p in SHEETS.pairs) or "NO_PAIR",
     normal=wi.alternation(p.normal for p in SHEETS.pairs) or "NO_PAIR",
     chunk=r"\d+",
+    kind="somatic|germline",
+    which="|".join(wi.CONFORMANCE_SETS),
+    env="|".join(versions.ENVIRONMENTS),
 
 
 DNA_SAMPLE = wi.alternation(wi.dna_samples(SHEETS))
 RNA_SAMPLES = wi.rna_samples(SHEETS)
 RNA_SAMPLE = wi.alternation(RNA_SAMPLES) or "NO_RNA_SAMPLE"
-EXPRESSION_OUTPUTS = wi.EXPRESSION_OUTPUTS
+N_CHUNKS = config["calling"]["chunks"]
+HAS_PANEL = bool(config["panel"])
+KIT = config.get("conformance", {}).get("kit")
 
 
-# the chunk count is part of the path: changing it re-scatters instead of reusing stale chunks
-CALLING_CHUNK = f"results/somatic/chunks/{config['calling']['chunks']}-way/chunk{{chunk}}.bed"
-CALLING_CHUNKS = expand(CALLING_CHUNK, chunk=wi.chunk_ids(config["calling"]["chunks"]))
-SOMATIC_VCF = f"{wi.SOMATIC}.vcf.gz"
-GERMLINE_VCF = f"{wi.GERMLINE}.vcf.gz"
-# The harmonized freebayes call: joint tumour/normal, every allele that passes the input
-# filters reported (pooled-continuous) while each sample is still genotyped as diploid.
-FREEBAYES_OPTIONS = (
-    "--pooled-discrete --pooled-continuous --genotype-qualities --allele-balance-priors-off "
-    "--min-alternate-fraction 0.02 --min-alternate-count 2 "
-    "--min-mapping-quality 20 --min-base-quality 20"
-)
+def workflow_script(name):
+    """A stable path to a helper script run from a shell command (workflow.source_path() gives a
+    new cache path per run, which would re-run the rule)."""
+    return str(Path(workflow.basedir) / "scripts" / name)
+
+
+def directory_of(name):
+    """A param function: the directory of the job's input or output `name` (derived from the
+    file itself, so it also holds where a storage provider stages files)."""
+
+    def directory(wildcards, input, output):
+        files = output if name in output.keys() else input
+        return str(Path(files[name]).parent)
+
+    return directory
+
+
+def prefix_of(name, suffix):
+    """A param function: the job's output `name` without `suffix` (a tool's output prefix)."""
+
+    def prefix(wildcards, output):
+        return output[name].removesuffix(suffix)
+
+    return prefix
 
 
 def mem_mb_on_attempt(base_mb):
@@ -80,7 +100,7 @@ def mem_mb_on_attempt(base_mb):
 
 
 def reference_outputs():
-    return [f"{REF}.fai", "results/reference/genome.dict", "results/reference/genome.contigs.tsv"]
+    return [paths.REFERENCE_FAI, paths.REFERENCE_DICT, paths.CONTIG_DIGESTS]
 
 
 def dna_sample_outputs():
@@ -103,6 +123,18 @@ def sample_unit_bams(wildcards):
     return wi.sample_unit_bams(SHEETS, wildcards.sample)
 
 
+def version_environments():
+    return versions.version_environments(bool(RNA_SAMPLES), HAS_PANEL)
+
+
+def tool_version_files(wildcards):
+    return expand(paths.TOOL_VERSION, env=version_environments())
+
+
+def tool_version_command(wildcards):
+    return versions.version_command(wildcards.env)
+
+
 def pair_outputs():
     return wi.pair_outputs(SHEETS)
 
@@ -112,7 +144,9 @@ def pair_bams(wildcards):
 
 
 def pair_chunk_vcfs(wildcards):
-    return wi.pair_chunk_vcfs(wildcards, config["calling"]["chunks"])
+    return wi.pair_chunk_vcfs(
+        wildcards.patient, wildcards.tumor, wildcards.normal, N_CHUNKS
+    )
 
 
 def germline_joint_call(wildcards):
@@ -120,27 +154,13 @@ def germline_joint_call(wildcards):
 
 
 def somatic_provenance(wildcards):
-    return wi.provenance_params(config, SHEETS, wildcards.patient, wildcards.tumor, wildcards.normal)
+    return wi.provenance_params(
+        config, wildcards.patient, wildcards.tumor, wildcards.normal
+    )
 
 
 def germline_provenance(wildcards):
-    return wi.provenance_params(config, SHEETS, wildcards.patient, None, wildcards.normal)
-
-
-def conformance_outputs():
-    return ["results/conformance/certificate.json"] if "conformance" in config else []
-
-
-def certificate_patients(wildcards):
-    return [p.patient for p in wi.first_pair_per_patient(SHEETS)]
-
-
-def first_somatic_vcf_per_patient(wildcards):
-    return [f"{wi.somatic_prefix(p)}.vcf.gz" for p in wi.first_pair_per_patient(SHEETS)]
-
-
-def first_somatic_validation_per_patient(wildcards):
-    return [f"{wi.somatic_prefix(p)}.validation.txt" for p in wi.first_pair_per_patient(SHEETS)]
+    return wi.provenance_params(config, wildcards.patient, None, wildcards.normal)
 
 
 def panel_transcripts(wildcards):
@@ -148,11 +168,13 @@ def panel_transcripts(wildcards):
 
 
 def brca_outputs():
-    return wi.brca_outputs(SHEETS) if config["panel"] else []
+    return wi.brca_outputs(SHEETS) if HAS_PANEL else []
 
 
 def brca_report_inputs(wildcards):
-    return wi.brca_report_inputs(SHEETS, wildcards.patient, config["annotation"].get("clinvar"))
+    return wi.brca_report_inputs(
+        SHEETS, wildcards.patient, config["annotation"].get("clinvar")
+    )
 
 
 def brca_report_params(wildcards):
@@ -160,24 +182,39 @@ def brca_report_params(wildcards):
 
 
 def expression_outputs():
-    return wi.EXPRESSION_OUTPUTS if RNA_SAMPLES else []
+    return wi.expression_outputs(SHEETS)
 
 
 def rna_sample_fastqs(wildcards):
     return wi.rna_sample_fastqs(SHEETS, wildcards.sample)
 
 
-def certificate_expression_inputs(wildcards):
-    """genes.counts, genes.tpm and transcripts.tpm when the run has RNA samples."""
-    return [wi.EXPRESSION_OUTPUTS[i] for i in (0, 1, 4)] if RNA_SAMPLES else []
+def sample_quants(wildcards):
+    return expand(paths.SAMPLE_QUANT, sample=RNA_SAMPLES)
+
+
+def sample_quant_qcs(wildcards):
+    return expand(paths.SAMPLE_QUANT_QC, sample=RNA_SAMPLES)
+
+
+def conformance_outputs():
+    return [paths.CERTIFICATE] if KIT else []
+
+
+def conformance_source(wildcards):
+    return wi.conformance_source(SHEETS, KIT, wildcards.patient, wildcards.which)
+
+
+def certificate_inputs(wildcards):
+    return wi.certificate_inputs(SHEETS, KIT)
 
 
 def report_inputs(wildcards):
-    return wi.report_inputs(SHEETS, bool(config["panel"]), "conformance" in config)
+    return wi.report_inputs(SHEETS, HAS_PANEL, bool(KIT))
 
 
-def report_section_files():
-    return wi.report_section_files(SHEETS, bool(config["panel"]), "conformance" in config)
+def report_section_outputs():
+    return wi.report_section_outputs(SHEETS, HAS_PANEL, bool(KIT))
 
 
 def report_units(wildcards):

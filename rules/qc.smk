@@ -1,24 +1,25 @@
-# Read trimming (fastp) per unit, and alignment QC per DNA sample.
+# QC: read trimming (fastp) per unit, alignment QC per DNA sample, and QC of the calls
+# (bcftools stats of every standardized VCF, tumour/normal identity per pair).
 
 
 rule fastp:
     input:
         unpack(unit_fastqs),
     output:
-        r1=temp("results/trimmed/{sample}/{unit}_R1.fastq.gz"),
-        r2=temp("results/trimmed/{sample}/{unit}_R2.fastq.gz"),
-        json="results/qc/fastp/{sample}/{unit}.fastp.json",
-        html="results/qc/fastp/{sample}/{unit}.fastp.html",
+        r1=temp(paths.TRIMMED_R1),
+        r2=temp(paths.TRIMMED_R2),
+        json=paths.FASTP_JSON,
+        html=paths.FASTP_HTML,
     log:
         "logs/qc/fastp/{sample}/{unit}.log",
     benchmark:
         "benchmarks/qc/fastp/{sample}/{unit}.tsv"
+    conda:
+        "../envs/fastp.yaml"
     threads: 2
     resources:
         mem_mb=mem_mb_on_attempt(2000),
         runtime=60,
-    conda:
-        "../envs/fastp.yaml"
     shell:
         # harmonized trimming: adapters detected per pair, 3' quality trimming at Q20,
         # reads shorter than 36 bp dropped with their mate
@@ -26,68 +27,108 @@ rule fastp:
         fastp --in1 {input.r1} --in2 {input.r2} --out1 {output.r1} --out2 {output.r2} \
             --detect_adapter_for_pe --cut_tail --cut_tail_mean_quality 20 --length_required 36 \
             --compression 1 --thread {threads} --report_title {wildcards.sample}.{wildcards.unit} \
-            --json {output.json} --html {output.html} 2> {log}
+            --json {output.json} --html {output.html} 2>{log}
         """
 
 
 rule samtools_stats:
     input:
-        bam="results/align/{sample}/{sample}.bam",
-        ref=REF,
+        bam=paths.BAM,
+        ref=paths.REFERENCE,
     output:
-        "results/qc/samtools/{sample}/{sample}.stats.txt",
+        paths.SAMTOOLS_STATS,
     log:
         "logs/qc/samtools_stats/{sample}.log",
     benchmark:
         "benchmarks/qc/samtools_stats/{sample}.tsv"
+    conda:
+        "../envs/samtools.yaml"
     threads: 1
     resources:
         mem_mb=mem_mb_on_attempt(1000),
         runtime=60,
-    conda:
-        "../envs/samtools.yaml"
     shell:
         "samtools stats --reference {input.ref} {input.bam} > {output} 2> {log}"
 
 
 rule samtools_flagstat:
     input:
-        "results/align/{sample}/{sample}.bam",
+        paths.BAM,
     output:
-        "results/qc/samtools/{sample}/{sample}.flagstat.txt",
+        paths.FLAGSTAT,
     log:
         "logs/qc/samtools_flagstat/{sample}.log",
     benchmark:
         "benchmarks/qc/samtools_flagstat/{sample}.tsv"
+    conda:
+        "../envs/samtools.yaml"
     threads: 1
     resources:
         mem_mb=mem_mb_on_attempt(500),
         runtime=30,
-    conda:
-        "../envs/samtools.yaml"
     shell:
         "samtools flagstat {input} > {output} 2> {log}"
 
 
 rule mosdepth:
     input:
-        bam="results/align/{sample}/{sample}.bam",
-        bai="results/align/{sample}/{sample}.bam.bai",
+        bam=paths.BAM,
+        bai=paths.BAI,
     output:
-        "results/qc/mosdepth/{sample}/{sample}.mosdepth.summary.txt",
-        "results/qc/mosdepth/{sample}/{sample}.mosdepth.global.dist.txt",
-    params:
-        prefix="results/qc/mosdepth/{sample}/{sample}",
+        summary=paths.MOSDEPTH_SUMMARY,
+        dist=paths.MOSDEPTH_DIST,
     log:
         "logs/qc/mosdepth/{sample}.log",
     benchmark:
         "benchmarks/qc/mosdepth/{sample}.tsv"
+    conda:
+        "../envs/mosdepth.yaml"
     threads: 2
     resources:
         mem_mb=mem_mb_on_attempt(2000),
         runtime=60,
-    conda:
-        "../envs/mosdepth.yaml"
+    params:
+        prefix=prefix_of("summary", ".mosdepth.summary.txt"),
     shell:
         # duplicates and MAPQ 0 are not coverage that calling can use
         "mosdepth --threads {threads} --no-per-base --mapq 1 {params.prefix} {input.bam} 2> {log}"
+
+
+rule bcftools_stats:
+    input:
+        paths.STANDARD_VCF,
+    output:
+        paths.BCFTOOLS_STATS,
+    log:
+        "logs/qc/bcftools_stats/{patient}/{name}.{kind}.log",
+    benchmark:
+        "benchmarks/qc/bcftools_stats/{patient}/{name}.{kind}.tsv"
+    conda:
+        "../envs/bcftools.yaml"
+    threads: 1
+    resources:
+        mem_mb=mem_mb_on_attempt(1000),
+        runtime=30,
+    shell:
+        "bcftools stats {input} > {output} 2> {log}"
+
+
+rule identity_check:
+    input:
+        paths.JOINT_VCF,
+    output:
+        paths.IDENTITY,
+    log:
+        "logs/qc/identity/{patient}/{tumor}_vs_{normal}.log",
+    benchmark:
+        "benchmarks/qc/identity/{patient}/{tumor}_vs_{normal}.tsv"
+    conda:
+        "../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=mem_mb_on_attempt(1000),
+        runtime=30,
+    params:
+        rule=config["report"]["identity"],
+    script:
+        "../scripts/identity_check.py"

@@ -5,7 +5,7 @@ rule link_reference:
     input:
         config["reference"]["fasta"],
     output:
-        REF,
+        paths.REFERENCE,
     log:
         "logs/reference/link_reference.log",
     localrule: True
@@ -21,7 +21,7 @@ if "fai" in config["reference"]:
         input:
             config["reference"]["fai"],
         output:
-            f"{REF}.fai",
+            paths.REFERENCE_FAI,
         log:
             "logs/reference/link_reference_fai.log",
         localrule: True
@@ -34,19 +34,19 @@ else:
 
     rule samtools_faidx:
         input:
-            REF,
+            paths.REFERENCE,
         output:
-            f"{REF}.fai",
+            paths.REFERENCE_FAI,
         log:
             "logs/reference/samtools_faidx.log",
         benchmark:
             "benchmarks/reference/samtools_faidx.tsv"
+        conda:
+            "../envs/samtools.yaml"
         threads: 1
         resources:
             mem_mb=mem_mb_on_attempt(1000),
             runtime=30,
-        conda:
-            "../envs/samtools.yaml"
         shell:
             "samtools faidx {input} 2> {log}"
 
@@ -57,7 +57,7 @@ if "dict" in config["reference"]:
         input:
             config["reference"]["dict"],
         output:
-            "results/reference/genome.dict",
+            paths.REFERENCE_DICT,
         log:
             "logs/reference/link_reference_dict.log",
         localrule: True
@@ -70,79 +70,79 @@ else:
 
     rule samtools_dict:
         input:
-            REF,
+            paths.REFERENCE,
         output:
-            "results/reference/genome.dict",
-        params:
-            assembly=config["reference"]["assembly"],
+            paths.REFERENCE_DICT,
         log:
             "logs/reference/samtools_dict.log",
         benchmark:
             "benchmarks/reference/samtools_dict.tsv"
+        conda:
+            "../envs/samtools.yaml"
         threads: 1
         resources:
             mem_mb=mem_mb_on_attempt(1000),
             runtime=30,
-        conda:
-            "../envs/samtools.yaml"
+        params:
+            assembly=config["reference"]["assembly"],
         shell:
             "samtools dict -a {params.assembly} -o {output} {input} 2> {log}"
 
-
-BWA_INDEX = multiext(REF, ".amb", ".ann", ".bwt", ".pac", ".sa")
 
 if "bwa_index" in config["reference"]:
 
     rule link_bwa_index:
         input:
-            multiext(config["reference"]["bwa_index"], ".amb", ".ann", ".bwt", ".pac", ".sa"),
+            multiext(config["reference"]["bwa_index"], *paths.BWA_INDEX_EXTENSIONS),
         output:
-            BWA_INDEX,
+            multiext(paths.REFERENCE, *paths.BWA_INDEX_EXTENSIONS),
         log:
             "logs/reference/link_bwa_index.log",
         localrule: True
         conda:
             "../envs/coreutils.yaml"
+        params:
+            reference=paths.REFERENCE,
         shell:
-            "for f in {input}; do ln -sfn $(realpath $f) {REF}.${{f##*.}}; done 2> {log}"
+            "for f in {input}; do ln -sfn $(realpath $f) {params.reference}.${{f##*.}}; done 2> {log}"
 
 else:
 
     rule bwa_index:
         input:
-            REF,
+            paths.REFERENCE,
         output:
-            BWA_INDEX,
+            multiext(paths.REFERENCE, *paths.BWA_INDEX_EXTENSIONS),
         log:
             "logs/reference/bwa_index.log",
         benchmark:
             "benchmarks/reference/bwa_index.tsv"
+        conda:
+            "../envs/bwa.yaml"
         threads: 1
         resources:
             mem_mb=mem_mb_on_attempt(8000),
             runtime=120,
-        conda:
-            "../envs/bwa.yaml"
         shell:
             "bwa index {input} 2> {log}"
 
 
 rule contig_digests:
     input:
-        REF,
+        paths.REFERENCE,
     output:
-        "results/reference/genome.contigs.tsv",
-    params:
-        expected=config["reference"].get("expected_md5", {}),
+        paths.CONTIG_DIGESTS,
     log:
         "logs/reference/contig_digests.log",
     benchmark:
         "benchmarks/reference/contig_digests.tsv"
+    conda:
+        "../envs/python.yaml"
     threads: 1
     resources:
         mem_mb=mem_mb_on_attempt(500),
         runtime=30,
-    conda:
-        "../envs/python.yaml"
+    params:
+        expected=config["reference"].get("expected_md5", {}),
     script:
         "../scripts/contig_digests.py"

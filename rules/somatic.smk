@@ -1,28 +1,28 @@
-# Somatic: joint tumour/normal calling scattered over genomic chunks, gathered and normalized.
+# Somatic: joint tumour/normal calling scattered over genomic chunks, gathered and normalized,
+# then concord's somatic model writes the standardized somatic and germline VCFs.
 
-
-rule software_versions:
-    output:
-        "results/provenance/software_versions.tsv",
-    log:
-        "logs/provenance/software_versions.log",
-    localrule: True
-    conda:
-        "../envs/versions.yaml"
-    script:
-        "../scripts/software_versions.py"
+# The harmonized freebayes call: joint tumour/normal, every allele that passes the input
+# filters reported (pooled-continuous) while each sample is still genotyped as diploid.
+# Written into every VCF header, so a change here is visible in the outputs.
+FREEBAYES_OPTIONS = (
+    "--pooled-discrete --pooled-continuous --genotype-qualities --allele-balance-priors-off "
+    "--min-alternate-fraction 0.02 --min-alternate-count 2 "
+    "--min-mapping-quality 20 --min-base-quality 20"
+)
 
 
 rule calling_chunks:
     input:
-        fai=f"{REF}.fai",
+        fai=paths.REFERENCE_FAI,
     output:
-        CALLING_CHUNKS,
+        wi.calling_chunks(N_CHUNKS),
     log:
         "logs/somatic/calling_chunks.log",
     localrule: True
     conda:
         "../envs/python.yaml"
+    params:
+        n_chunks=N_CHUNKS,
     script:
         "../scripts/calling_chunks.py"
 
@@ -30,23 +30,23 @@ rule calling_chunks:
 rule freebayes_chunk:
     input:
         unpack(pair_bams),
-        ref=REF,
-        fai=f"{REF}.fai",
-        chunk=CALLING_CHUNK,
+        ref=paths.REFERENCE,
+        fai=paths.REFERENCE_FAI,
+        chunk=paths.fill(paths.CALLING_CHUNK, n_chunks=N_CHUNKS),
     output:
-        temp("results/somatic/{patient}/chunks/{tumor}_vs_{normal}.chunk{chunk}.vcf"),
-    params:
-        options=FREEBAYES_OPTIONS,
+        temp(paths.CHUNK_VCF),
     log:
         "logs/somatic/freebayes/{patient}/{tumor}_vs_{normal}.chunk{chunk}.log",
     benchmark:
         "benchmarks/somatic/freebayes/{patient}/{tumor}_vs_{normal}.chunk{chunk}.tsv"
+    conda:
+        "../envs/freebayes.yaml"
     threads: 1
     resources:
         mem_mb=mem_mb_on_attempt(4000),
         runtime=240,
-    conda:
-        "../envs/freebayes.yaml"
+    params:
+        options=FREEBAYES_OPTIONS,
     shell:
         "freebayes -f {input.ref} --targets {input.chunk} {params.options} "
         "{input.tumor} {input.normal} > {output} 2> {log}"
@@ -55,50 +55,50 @@ rule freebayes_chunk:
 rule gather_joint_calls:
     input:
         chunks=pair_chunk_vcfs,
-        ref=REF,
+        ref=paths.REFERENCE,
     output:
-        temp("results/somatic/{patient}/{tumor}_vs_{normal}.joint.vcf.gz"),
+        temp(paths.JOINT_VCF),
     log:
         "logs/somatic/gather/{patient}/{tumor}_vs_{normal}.log",
     benchmark:
         "benchmarks/somatic/gather/{patient}/{tumor}_vs_{normal}.tsv"
+    conda:
+        "../envs/bcftools.yaml"
     threads: 1
     resources:
         mem_mb=mem_mb_on_attempt(2000),
         runtime=60,
-    conda:
-        "../envs/bcftools.yaml"
     shell:
         # chunks are in genome order, so a plain concat is sorted; split multiallelics and
         # left-align/trim indels against the reference
         """
         (bcftools concat --no-version {input.chunks} \
-        | bcftools norm --no-version -f {input.ref} -m -any -Oz -o {output}) 2> {log}
+            | bcftools norm --no-version -f {input.ref} -m -any -Oz -o {output}) 2>{log}
         """
 
 
 rule somatic_vcf:
     input:
-        joint="results/somatic/{patient}/{tumor}_vs_{normal}.joint.vcf.gz",
-        digests="results/reference/genome.contigs.tsv",
-        versions="results/provenance/software_versions.tsv",
+        joint=paths.JOINT_VCF,
+        digests=paths.CONTIG_DIGESTS,
+        versions=paths.SOFTWARE_VERSIONS,
     output:
-        vcf=SOMATIC_VCF,
-        tbi=f"{SOMATIC_VCF}.tbi",
-    params:
-        kind="somatic",
-        provenance=somatic_provenance,
-        caller_options=FREEBAYES_OPTIONS,
+        vcf=paths.SOMATIC_VCF,
+        tbi=paths.SOMATIC_TBI,
     log:
         "logs/somatic/somatic_vcf/{patient}/{tumor}_vs_{normal}.log",
     benchmark:
         "benchmarks/somatic/somatic_vcf/{patient}/{tumor}_vs_{normal}.tsv"
+    conda:
+        "../envs/python.yaml"
     threads: 1
     resources:
         mem_mb=mem_mb_on_attempt(2000),
         runtime=60,
-    conda:
-        "../envs/python.yaml"
+    params:
+        kind="somatic",
+        provenance=somatic_provenance,
+        caller_options=FREEBAYES_OPTIONS,
     script:
         "../scripts/standard_vcf.py"
 
@@ -106,46 +106,44 @@ rule somatic_vcf:
 rule germline_vcf:
     input:
         joint=germline_joint_call,
-        digests="results/reference/genome.contigs.tsv",
-        versions="results/provenance/software_versions.tsv",
+        digests=paths.CONTIG_DIGESTS,
+        versions=paths.SOFTWARE_VERSIONS,
     output:
-        vcf=GERMLINE_VCF,
-        tbi=f"{GERMLINE_VCF}.tbi",
-    params:
-        kind="germline",
-        provenance=germline_provenance,
-        caller_options=FREEBAYES_OPTIONS,
+        vcf=paths.GERMLINE_VCF,
+        tbi=paths.GERMLINE_TBI,
     log:
         "logs/germline/germline_vcf/{patient}/{normal}.log",
     benchmark:
         "benchmarks/germline/germline_vcf/{patient}/{normal}.tsv"
+    conda:
+        "../envs/python.yaml"
     threads: 1
     resources:
         mem_mb=mem_mb_on_attempt(2000),
         runtime=60,
-    conda:
-        "../envs/python.yaml"
+    params:
+        kind="germline",
+        provenance=germline_provenance,
+        caller_options=FREEBAYES_OPTIONS,
     script:
         "../scripts/standard_vcf.py"
 
 
 rule validate_vcf:
     input:
-        vcf="results/{kind}/{path}.{kind}.vcf.gz",
-        tbi="results/{kind}/{path}.{kind}.vcf.gz.tbi",
-        ref=REF,
-        fai=f"{REF}.fai",
+        vcf=paths.STANDARD_VCF,
+        tbi=f"{paths.STANDARD_VCF}.tbi",
+        ref=paths.REFERENCE,
+        fai=paths.REFERENCE_FAI,
     output:
-        "results/{kind}/{path}.{kind}.validation.txt",
+        paths.STANDARD_VALIDATION,
     log:
-        "logs/{kind}/validate/{path}.log",
-    wildcard_constraints:
-        kind="somatic|germline",
+        "logs/{kind}/validate/{patient}/{name}.log",
+    conda:
+        "../envs/python.yaml"
     threads: 1
     resources:
         mem_mb=mem_mb_on_attempt(1000),
         runtime=30,
-    conda:
-        "../envs/python.yaml"
     script:
         "../scripts/validate_vcf.py"

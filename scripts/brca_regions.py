@@ -1,6 +1,6 @@
 """BED of the panel's coding exons ±20 bp (name gene|transcript|exon), for mosdepth."""
 
-from concord.brca import coding_exon_regions
+from concord.coverage import coding_exon_regions
 from concord.transcripts import read_transcripts
 
 

@@ -1,18 +1,14 @@
 """Per-patient BRCA1/2 report: variants (TSV), per-exon coverage (TSV), both (JSON), panel VCF."""
 
-import json
-
-from concord.brca import (
+from concord.brca import VARIANT_COLUMNS, annotated_vcf_lines, patient_variants, write_tsv
+from concord.coverage import (
     COVERAGE_COLUMNS,
-    VARIANT_COLUMNS,
-    annotated_vcf_lines,
     coding_exon_regions,
     exon_coverage,
     gene_verdicts,
-    patient_variants,
     read_thresholds,
-    write_tsv,
 )
+from concord.jsonio import write_json
 from concord.panel import load_panel
 from concord.provenance import read_digests
 from concord.vcfspec import write_bgzipped_vcf
@@ -56,9 +52,7 @@ def main(inputs: dict, params: dict, outputs: dict) -> None:
         "variants": [{c: v.get(c, "") for c in VARIANT_COLUMNS} for v in variants],
         "coverage": coverage,
     }
-    with open(outputs["json"], "w") as fh:
-        json.dump(report, fh, indent=1, ensure_ascii=False)
-        fh.write("\n")
+    write_json(report, outputs["json"])
     lines = annotated_vcf_lines(variants, read_digests(inputs["digests"]), patient, release)
     write_bgzipped_vcf(lines, outputs["vcf"])
 

@@ -1,37 +1,48 @@
 """Write the conformance certificate: the run's results scored against the kit's truth."""
 
-from pathlib import Path
-
-from concord import __version__
+from concord import __version__, paths
 from concord.conformance import (
+    CERTIFICATE_MATRICES,
+    CONFORMANCE_SETS,
     certificate_verdict,
     expression_certificate,
     somatic_certificate,
-    write_json,
-)  # fmt: skip
+)
+from concord.jsonio import sorted_keys, write_json
 
 
-def main(kit, reference, somatic_vcfs, patients, expression, out) -> None:
-    kit_path = Path(kit)
-    certificate = {"kit": kit_path.name, "concord_version": __version__}
-    if somatic_vcfs:
-        calls = dict(zip(patients, somatic_vcfs, strict=True))
-        certificate["somatic"] = somatic_certificate(kit_path, reference, calls)
-    if expression and (kit_path / "truth" / "expression.genes.tsv").is_file():
-        section = expression_certificate(kit_path, *expression)
+def main(kit_name: str, confident_bed: str, sites: dict, expression: dict, out: str) -> None:
+    """sites[patient][set] is a normalized VCF; expression names the truth and matrix files."""
+    certificate = {"kit": kit_name, "concord_version": __version__}
+    if sites:
+        certificate["somatic"] = somatic_certificate(confident_bed, sites)
+    if expression:
+        section = expression_certificate(**expression)
         if section:
             certificate["expression"] = section
     certificate["verdict"] = certificate_verdict(certificate)
-    write_json(certificate, Path(out))
+    write_json(sorted_keys(certificate), out)  # sorted: two certificates diff cleanly
+
+
+def sites_by_patient(inputs: dict) -> dict[str, dict[str, str]]:
+    """{patient: {set: normalized VCF}} from the rule's inputs, keyed by what each file is."""
+    sites: dict[str, dict[str, str]] = {}
+    for which in CONFORMANCE_SETS:
+        for path in inputs[which]:
+            patient = path.rsplit("/", 1)[1].removesuffix(f".{which}.vcf.gz")
+            assert path == paths.CONFORMANCE_SITES.format(patient=patient, which=which), path
+            sites.setdefault(patient, {})[which] = path
+    return sites
 
 
 if __name__ == "__main__":
     s = snakemake  # noqa: F821
-    main(
-        s.params.kit,
-        s.input.ref,
-        list(s.input.somatic),
-        list(s.params.patients),
-        list(s.input.expression),
-        s.output[0],
-    )
+    inputs = {key: s.input[key] for key in s.input.keys()}
+    expression = {}
+    if "truth_genes_tsv" in inputs:
+        expression = {
+            "truth_genes_tsv": inputs["truth_genes_tsv"],
+            "truth_tx_tsv": inputs["truth_tx_tsv"],
+            **{key: inputs[key] for key in CERTIFICATE_MATRICES},
+        }
+    main(s.params.kit_name, inputs["confident"], sites_by_patient(inputs), expression, s.output[0])

@@ -5,8 +5,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from concord.conformance import prepare  # noqa: E402
 from concord.errors import InputError  # noqa: E402
+from concord.kit import prepare  # noqa: E402
 
 if __name__ == "__main__":
     if len(sys.argv) != 3:

@@ -1,7 +1,7 @@
 """Genotype concordance of a tumour with its normal (see concord.identity)."""
 
 from concord.identity import IdentityRule, pair_identity
-from concord.report import write_json
+from concord.jsonio import write_json
 
 
 def main(joint_vcf: str, tumor: str, normal: str, rule: dict, output: str) -> None:

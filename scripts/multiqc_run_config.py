@@ -1,12 +1,13 @@
 """This run's part of the MultiQC config: the title, and the units of the sample sheet.
 
 fastp reports are named `{sample}.{unit}`; `table_sample_merge` rolls them up under their
-sample in General Statistics, one labelled row per unit.
+sample in General Statistics, one labelled row per unit. Written as JSON, which is YAML, so the
+job needs no YAML library.
 """
 
 import re
 
-import yaml
+from concord.jsonio import write_json
 
 
 def main(centre: str, units: list[str], output: str) -> None:
@@ -16,8 +17,7 @@ def main(centre: str, units: list[str], output: str) -> None:
             unit: [{"type": "regex", "pattern": rf"\.{re.escape(unit)}$"}] for unit in units
         },
     }
-    with open(output, "w") as fh:
-        yaml.safe_dump(config, fh, sort_keys=False)
+    write_json(config, output)
 
 
 if __name__ == "__main__":

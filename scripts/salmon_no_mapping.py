@@ -6,9 +6,10 @@ Exits 1 (the salmon failure stands) when the log shows any other error.
 """
 
 import gzip
-import json
 import sys
 from pathlib import Path
+
+from concord.jsonio import write_json
 
 REFUSAL = "minimum number of required assigned fragments"
 
@@ -24,10 +25,10 @@ def main(log: str, outdir: str, r1_files: list[str]) -> int:
             fragments += sum(1 for _ in fh) // 4
     with gzip.open(out / "aux_info" / "eq_classes.txt.gz", "wt") as fh:
         fh.write("0\n0\n")
-    (out / "aux_info" / "meta_info.json").write_text(
-        json.dumps({"num_processed": fragments, "percent_mapped": 0.0}, indent=1) + "\n"
+    write_json(
+        {"num_processed": fragments, "percent_mapped": 0.0}, out / "aux_info" / "meta_info.json"
     )
-    (out / "lib_format_counts.json").write_text(json.dumps({"expected_format": "unknown"}) + "\n")
+    write_json({"expected_format": "unknown"}, out / "lib_format_counts.json")
     (out / "quant.sf").write_text("Name\tLength\tEffectiveLength\tTPM\tNumReads\n")
     flen = out / "libParams" / "flenDist.txt"
     if not flen.exists():  # no fragments, no length distribution: all zeros, as salmon writes it

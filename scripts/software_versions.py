@@ -1,14 +1,25 @@
-"""Record the version of every tool concord runs, as each tool reports it."""
+"""The run's software_versions.tsv: every tool and package as it reported itself in its env."""
 
-from concord.versions import VERSION_COMMANDS, tool_version
+import sys
+
+from concord import paths
+from concord.versions import parse_versions, write_versions
 
 
-def main(output: str) -> None:
-    with open(output, "w") as fh:
-        fh.write("tool\tversion\n")
-        for tool in VERSION_COMMANDS:
-            fh.write(f"{tool}\t{tool_version(tool)}\n")
+def main(version_files: dict[str, str], snakemake_version: str, out: str) -> None:
+    rows = [{"tool": "snakemake", "version": snakemake_version, "group": "workflow",
+             "environment": "snakemake"}]  # fmt: skip
+    for env, path in version_files.items():
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            rows += parse_versions(env, fh.read())
+    write_versions(rows, out)
 
 
 if __name__ == "__main__":
-    main(snakemake.output[0])  # noqa: F821
+    s = snakemake  # noqa: F821
+    files = {env: paths.TOOL_VERSION.format(env=env) for env in s.params.environments}
+    assert set(files.values()) == set(s.input), "tool_version inputs and environments disagree"
+    try:
+        main(files, s.params.snakemake_version, s.output[0])
+    except RuntimeError as error:
+        sys.exit(f"concord: {error}")

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 
+def chunk_ids(n: int) -> list[str]:
+    """The ids of n chunks, zero-padded so that they sort in genome order."""
+    return [f"{i:03d}" for i in range(n)]
+
+
 def genome_chunks(contigs: list[tuple[str, int]], n: int) -> list[list[tuple[str, int, int]]]:
     """Split the genome (contig, length) into n chunks of BED intervals, 0-based half-open.
 

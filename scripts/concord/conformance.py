@@ -1,97 +1,24 @@
-"""Conformance kit: turn a kit's manifest into concord sheets and config, and score the results.
+"""Conformance: score a run's results against a conformance kit's truth, and the verdict.
 
-A kit directory has the layout of brca-grch38-v1 (see its README): manifest.tsv, reference/,
-annotation/, truth/. Nothing here is specific to one kit's patients or samples.
+The kit's truth and the run's calls arrive normalized by bcftools (rule conformance_normalize);
+nothing here runs a tool. Nothing is specific to one kit's patients or samples.
 """
 
 from __future__ import annotations
 
-import csv
-import json
 import math
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from concord.errors import InputError
 
-MANIFEST_COLUMNS = ("sample_id", "patient", "kind", "role", "fastq_1", "fastq_2")
+# Which VCFs the certificate compares, per patient: the kit's truth and the run's calls, each
+# normalized the same way (bcftools norm) by the rule conformance_normalize.
+CONFORMANCE_SETS = ("truth_somatic", "truth_germline", "calls")
 
-
-def read_tsv(path: Path) -> list[dict[str, str]]:
-    with open(path, newline="") as fh:
-        return list(csv.DictReader(fh, delimiter="\t"))
-
-
-def prepare(kit: Path, out: Path, centre: str = "CONFORMANCE") -> Path:
-    """Write OUT/config/{samples,units}.tsv and OUT/config.yaml for a kit; return its path."""
-    kit, out = kit.resolve(), out.resolve()
-    manifest_path = kit / "manifest.tsv"
-    if not manifest_path.is_file():
-        raise InputError(f"{kit}: not a conformance kit (manifest.tsv is missing)")
-    manifest = read_tsv(manifest_path)
-    for n, row in enumerate(manifest, start=2):
-        missing = [c for c in MANIFEST_COLUMNS if not row.get(c)]
-        if missing:
-            raise InputError(f"{manifest_path}: line {n}, column {missing[0]!r}: empty or missing")
-    (out / "config").mkdir(parents=True, exist_ok=True)
-    samples = ["sample_id\tpatient_id\trole\tassay"]
-    units = ["sample_id\tunit_id\tfastq_1\tfastq_2\tplatform"]
-    for row in manifest:
-        samples.append(f"{row['sample_id']}\t{row['patient']}\t{row['role']}\t{row['kind']}")
-        units.append(
-            f"{row['sample_id']}\tL001\t{kit / row['fastq_1']}\t{kit / row['fastq_2']}\tILLUMINA"
-        )
-    (out / "config" / "samples.tsv").write_text("\n".join(samples) + "\n")
-    (out / "config" / "units.tsv").write_text("\n".join(units) + "\n")
-    reference = {
-        "fasta": str(kit / "reference" / "genome.fa"),
-        "assembly": kit.name,
-    }
-    for key, name in (("fai", "genome.fa.fai"), ("dict", "genome.dict")):
-        if (kit / "reference" / name).is_file():
-            reference[key] = str(kit / "reference" / name)
-    contigs = kit / "reference" / "contigs.tsv"
-    if contigs.is_file():
-        rows = read_tsv(contigs)
-        reference["expected_md5"] = {r["contig"]: r["md5"] for r in rows}
-        if rows and "grch38_chrom" in rows[0]:
-            from concord.annotate import grch38_accessions
-
-            chroms = grch38_accessions([r["grch38_chrom"] for r in rows])
-            reference["accessions"] = {
-                r["contig"]: {
-                    "accession": chroms[r["grch38_chrom"]][0],
-                    "offset": int(r["grch38_offset"]),
-                }
-                for r in rows
-                if r["grch38_chrom"] in chroms
-            }
-    config = {
-        "centre": centre,
-        "samples": str(out / "config" / "samples.tsv"),
-        "units": str(out / "config" / "units.tsv"),
-        "reference": reference,
-        "annotation": {"gtf": str(kit / "annotation" / "genes.gtf")}
-        | (
-            {"clinvar": str(kit / "clinvar" / "clinvar.vcf.gz")}
-            if (kit / "clinvar" / "clinvar.vcf.gz").is_file()
-            else {}
-        ),
-        "panel": [
-            {"gene": r["gene"], "transcript": r["refseq_transcript"]}
-            for r in read_tsv(kit / "annotation" / "panel.tsv")
-        ]
-        if (kit / "annotation" / "panel.tsv").is_file()
-        else [],
-        "conformance": {"kit": str(kit)},
-    }
-    path = out / "config.yaml"
-    path.write_text(yaml.safe_dump(config, sort_keys=False))
-    return path
-
+# the matrices (output names of the matrix step) the expression section scores
+CERTIFICATE_MATRICES = ("genes_counts", "genes_tpm", "transcripts_tpm")
 
 # --- scoring -------------------------------------------------------------------------------
 
@@ -220,28 +147,16 @@ def _tier(counts: list[int]) -> dict:
     return {"recall": _round(found / total) if total else None, "found": found, "total": total}
 
 
-def write_json(data: dict, path: Path) -> None:
-    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
-
-
-def normalized_sites(vcf: str, reference: str, pass_only: bool = False) -> dict[Site, dict]:
-    """Sites of a VCF after bcftools norm -m -any against the reference, with VAF and
-    SIM_ALT_READS where the VCF has them."""
-    import subprocess
-
+def normalized_sites(vcf: str, pass_only: bool = False) -> dict[Site, dict]:
+    """Sites of a VCF already split and left-aligned by bcftools norm (rule
+    conformance_normalize), alleles trimmed, with VAF and SIM_ALT_READS where the VCF has them."""
     import pysam
 
     from concord.standardize import trim_alleles
 
-    out = subprocess.run(
-        ["bcftools", "norm", "--no-version", "-f", reference, "-m", "-any", "-Ov", vcf],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
     sites: dict[Site, dict] = {}
     pysam.set_verbosity(0)
-    with pysam.VariantFile(_as_file(out)) as fh:
+    with pysam.VariantFile(vcf) as fh:
         info_keys = set(fh.header.info)
         for rec in fh:
             if pass_only and list(rec.filter) != ["PASS"]:
@@ -256,41 +171,32 @@ def normalized_sites(vcf: str, reference: str, pass_only: bool = False) -> dict[
     return sites
 
 
-def _as_file(text: str) -> str:
-    import tempfile
+def somatic_certificate(confident_bed: str, patients: dict[str, dict[str, str]]) -> dict:
+    """Score each patient's somatic PASS calls against the kit truth inside the confident regions.
 
-    fh = tempfile.NamedTemporaryFile("w", suffix=".vcf", delete=False)
-    fh.write(text)
-    fh.close()
-    return fh.name
-
-
-def somatic_certificate(kit: Path, reference: str, calls_by_patient: dict[str, str]) -> dict:
-    """Score each patient's somatic PASS calls against the kit truth inside truth/confident.bed."""
-    regions = read_bed(kit / "truth" / "confident.bed")
-    patients = {}
-    for patient, vcf in sorted(calls_by_patient.items()):
-        truth_vcf = kit / "truth" / f"{patient}.somatic.vcf.gz"
-        germline_vcf = kit / "truth" / f"{patient}.germline.vcf.gz"
-        if not truth_vcf.is_file():
-            continue
+    patients[p] = {"truth_somatic": vcf, "calls": vcf, "truth_germline": vcf (optional)}, each
+    normalized by bcftools norm against the run's reference.
+    """
+    regions = read_bed(Path(confident_bed))
+    scored = {}
+    for patient, vcfs in sorted(patients.items()):
         truth = {
             s: i
-            for s, i in normalized_sites(str(truth_vcf), reference).items()
+            for s, i in normalized_sites(vcfs["truth_somatic"]).items()
             if in_regions(s, regions)
         }
         calls = {
-            s for s in normalized_sites(vcf, reference, pass_only=True) if in_regions(s, regions)
+            s for s in normalized_sites(vcfs["calls"], pass_only=True) if in_regions(s, regions)
         }
         germline = (
-            {s for s in normalized_sites(str(germline_vcf), reference) if in_regions(s, regions)}
-            if germline_vcf.is_file()
+            {s for s in normalized_sites(vcfs["truth_germline"]) if in_regions(s, regions)}
+            if vcfs.get("truth_germline")
             else set()
         )
-        patients[patient] = {"truth": truth, "calls": calls, "germline": germline}
-    if not patients:
-        raise InputError(f"{kit}/truth: no somatic truth for any patient of this run")
-    return certificate(patients)
+        scored[patient] = {"truth": truth, "calls": calls, "germline": germline}
+    if not scored:
+        raise InputError(f"{confident_bed}: no somatic truth for any patient of this run")
+    return certificate(scored)
 
 
 # --- expression -----------------------------------------------------------------------------
@@ -306,7 +212,9 @@ def _pearson_log(a, b) -> float:
     return float(np.log2(a + 1).corr(np.log2(b + 1)))
 
 
-def expression_certificate(kit: Path, genes_counts: str, genes_tpm: str, tx_tpm: str) -> dict:
+def expression_certificate(
+    truth_genes_tsv: str, truth_tx_tsv: str, genes_counts: str, genes_tpm: str, transcripts_tpm: str
+) -> dict:
     """Correlations of concord's matrices with the kit's expression truth, per RNA sample.
 
     Truth rows missing from concord's matrices (transcripts or genes the expression annotation
@@ -314,11 +222,11 @@ def expression_certificate(kit: Path, genes_counts: str, genes_tpm: str, tx_tpm:
     """
     import pandas as pd
 
-    truth_genes = pd.read_csv(kit / "truth" / "expression.genes.tsv", sep="\t")
-    truth_tx = pd.read_csv(kit / "truth" / "expression.transcripts.tsv", sep="\t")
+    truth_genes = pd.read_csv(truth_genes_tsv, sep="\t")
+    truth_tx = pd.read_csv(truth_tx_tsv, sep="\t")
     counts = pd.read_csv(genes_counts, sep="\t").set_index("gene_id")
     tpm = pd.read_csv(genes_tpm, sep="\t").set_index("gene_id")
-    ttpm = pd.read_csv(tx_tpm, sep="\t").set_index("transcript_id")
+    ttpm = pd.read_csv(transcripts_tpm, sep="\t").set_index("transcript_id")
     samples = {}
     for sample in [c for c in counts.columns if c != "gene_name"]:
         if sample not in set(truth_genes["sample"]):

@@ -8,7 +8,6 @@ the verdicts were computed with.
 from __future__ import annotations
 
 import gzip
-import json
 from collections import Counter
 from dataclasses import dataclass
 
@@ -150,12 +149,6 @@ def custom_content(
         "data": data,
         **extra,
     }
-
-
-def write_json(obj: dict, path: str) -> None:
-    with open(path, "w") as fh:
-        json.dump(obj, fh, indent=1, sort_keys=False)
-        fh.write("\n")
 
 
 VERDICT_COLOURS = {"pass": "#2e7d32", "warn": "#ef6c00", "fail": "#c62828"}

@@ -1,48 +1,87 @@
-"""Tool versions as the tools report them at run time (never typed in)."""
+"""Tool and package versions as they report themselves at run time (never typed in).
+
+Each environment of `envs/` is asked once per run, inside that environment (rule tool_version),
+so the record is what actually ran. The pins those versions should match are the envs
+themselves (concord.toolchain).
+"""
 
 from __future__ import annotations
 
+import csv
 import re
-import subprocess
 
-# tool -> (command, regex whose first group is the version)
-VERSION_COMMANDS = {
-    "bwa": (["bwa"], r"Version: (\S+)"),
-    "samtools": (["samtools", "--version"], r"samtools (\S+)"),
-    "bcftools": (["bcftools", "--version"], r"bcftools (\S+)"),
-    "fastp": (["fastp", "--version"], r"fastp (\S+)"),
-    "mosdepth": (["mosdepth", "--version"], r"mosdepth (\S+)"),
-    "freebayes": (["freebayes", "--version"], r"version:\s*v?(\S+)"),
+# tool (= its env in envs/) -> (group, command, regex whose first group is the version)
+TOOLS = {
+    "bwa": ("dna", "bwa", r"Version: (\S+)"),
+    "samtools": ("dna", "samtools --version", r"samtools (\S+)"),
+    "bcftools": ("dna", "bcftools --version", r"bcftools (\S+)"),
+    "fastp": ("dna", "fastp --version", r"fastp (\S+)"),
+    "mosdepth": ("dna", "mosdepth --version", r"mosdepth (\S+)"),
+    "freebayes": ("dna", "freebayes --version", r"version:\s*v?(\S+)"),
+    "salmon": ("rna", "salmon --version", r"salmon (\S+)"),
+    "gffread": ("rna", "gffread --version", r"^(\S+)"),
 }
 
-# the RNA branch's tools (not part of the VCF provenance)
-RNA_VERSION_COMMANDS = {
-    "salmon": (["salmon", "--version"], r"salmon (\S+)"),
-    "gffread": (["gffread", "--version"], r"^(\S+)"),
+# Python env (in envs/) -> the packages concord's own steps import from it
+PACKAGES = {
+    "python": ("pysam", "pandas", "numpy", "pyarrow"),
+    "hgvs": ("hgvs", "cdot"),
+    "multiqc": ("multiqc",),
 }
 
-_ALL_COMMANDS = {**VERSION_COMMANDS, **RNA_VERSION_COMMANDS}
+ENVIRONMENTS = (*TOOLS, *PACKAGES)
 
-# the Python packages concord's own steps import, as installed in the running environment
-PYTHON_PACKAGES = ("multiqc", "pysam", "cyvcf2", "pandas", "numpy", "pyarrow", "hgvs", "cdot")
+COLUMNS = ("tool", "version", "group", "environment")
 
 
-def tool_version(tool: str) -> str:
-    cmd, pattern = _ALL_COMMANDS[tool]
-    out = subprocess.run(cmd, capture_output=True, encoding="utf-8", errors="replace", check=False)
-    match = re.search(pattern, out.stdout + out.stderr)
-    if not match:
-        raise RuntimeError(f"cannot read the version of {tool} from `{' '.join(cmd)}`")
-    return match.group(1)
+def version_environments(rna: bool, panel: bool) -> list[str]:
+    """The envs a run uses, in report order."""
+    envs = [t for t, (group, _, _) in TOOLS.items() if group == "dna" or rna]
+    return envs + ["python", *(["hgvs"] if panel else []), "multiqc"]
+
+
+def version_command(env: str) -> str:
+    """The shell command that prints the env's versions (parsed by parse_versions)."""
+    if env in TOOLS:
+        return TOOLS[env][1]
+    names = " ".join(PACKAGES[env])
+    return (
+        "python -c 'import sys, importlib.metadata as m; "
+        f"[print(p, m.version(p)) for p in sys.argv[1:]]' {names}"
+    )
+
+
+def parse_versions(env: str, text: str) -> list[dict]:
+    """Rows (tool, version, group, environment) from a version command's output."""
+    if env in TOOLS:
+        group, command, pattern = TOOLS[env]
+        wanted = [(env, pattern)]
+    else:
+        group, command = "python", version_command(env)
+        wanted = [(p, rf"^{re.escape(p)} (\S+)$") for p in PACKAGES[env]]
+    rows = []
+    for tool, pattern in wanted:
+        match = re.search(pattern, text, re.MULTILINE)
+        if not match:
+            raise RuntimeError(
+                f"cannot read the version of {tool} from `{command}` in env {env}: "
+                f"{text.strip()[:300] or '(no output)'}"
+            )
+        rows.append({"tool": tool, "version": match.group(1), "group": group, "environment": env})
+    return rows
+
+
+def write_versions(rows: list[dict], path: str) -> None:
+    with open(path, "w", newline="") as fh:
+        writer = csv.DictWriter(fh, COLUMNS, delimiter="\t", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def read_version_rows(path: str) -> list[dict]:
+    with open(path, newline="") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
 
 
 def read_versions(path: str) -> dict[str, str]:
-    with open(path) as fh:
-        rows = [line.rstrip("\n").split("\t") for line in fh][1:]
-    return {tool: version for tool, version in rows}
-
-
-def python_package_version(package: str) -> str:
-    from importlib.metadata import version
-
-    return version(package)
+    return {row["tool"]: row["version"] for row in read_version_rows(path)}

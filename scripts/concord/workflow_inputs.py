@@ -1,20 +1,20 @@
 """Input functions' logic: which files a rule needs, from the validated sheets.
 
 The rules call these through one-line wrappers in rules/common.smk, so they are testable
-without a running workflow.
+without a running workflow. Every path comes from concord.paths.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
-from concord.samplesheet import Sheets
-
-ALIGN = "results/align/{sample}/{sample}.bam"
-SAMTOOLS_STATS = "results/qc/samtools/{sample}/{sample}.stats.txt"
-FLAGSTAT = "results/qc/samtools/{sample}/{sample}.flagstat.txt"
-MOSDEPTH = "results/qc/mosdepth/{sample}/{sample}.mosdepth.{kind}.txt"
+from concord import paths
+from concord.chunks import chunk_ids
+from concord.conformance import CERTIFICATE_MATRICES, CONFORMANCE_SETS
+from concord.errors import InputError
+from concord.samplesheet import Pair, Sheets
 
 
 def alternation(values: Iterable[str]) -> str:
@@ -22,26 +22,28 @@ def alternation(values: Iterable[str]) -> str:
     return "|".join(re.escape(v) for v in sorted(set(values), key=lambda v: (-len(v), v)))
 
 
+def keyed(template: str, wildcard: str, values: Iterable[str]) -> dict[str, str]:
+    """{value: template filled with wildcard=value}, in the order given."""
+    return {v: paths.fill(template, **{wildcard: v}) for v in values}
+
+
 def dna_samples(sheets: Sheets) -> list[str]:
     s = sheets.samples
     return list(s.loc[s["assay"] == "dna", "sample_id"])
 
 
+def rna_samples(sheets: Sheets) -> list[str]:
+    s = sheets.samples
+    return list(s.loc[s["assay"] == "rna", "sample_id"])
+
+
 def dna_sample_outputs(sheets: Sheets) -> list[str]:
-    out = []
-    for sample in dna_samples(sheets):
-        out += [
-            ALIGN.format(sample=sample),
-            ALIGN.format(sample=sample) + ".bai",
-            SAMTOOLS_STATS.format(sample=sample),
-            FLAGSTAT.format(sample=sample),
-            MOSDEPTH.format(sample=sample, kind="summary"),
-        ]
-    return out
+    templates = (paths.BAM, paths.BAI, paths.SAMTOOLS_STATS, paths.FLAGSTAT, paths.MOSDEPTH_SUMMARY)
+    return [t.format(sample=s) for s in dna_samples(sheets) for t in templates]
 
 
 def fastp_reports(sheets: Sheets) -> list[str]:
-    return [f"results/qc/fastp/{sample}/{unit}.fastp.json" for sample, unit in sheets.units.index]
+    return [paths.FASTP_JSON.format(sample=s, unit=u) for s, u in sheets.units.index]
 
 
 def unit_fastqs(sheets: Sheets, sample: str, unit: str) -> dict[str, str]:
@@ -65,31 +67,31 @@ def read_group(sheets: Sheets, sample: str, unit: str, centre: str) -> str:
     return "@RG\\t" + "\\t".join(fields)
 
 
+def _sample_units(sheets: Sheets, sample: str) -> list[str]:
+    return list(sheets.units.loc[sheets.units["sample_id"] == sample, "unit_id"])
+
+
 def sample_unit_bams(sheets: Sheets, sample: str) -> list[str]:
-    units = sheets.units.loc[sheets.units["sample_id"] == sample, "unit_id"]
-    return [f"results/align/{sample}/units/{unit}.bam" for unit in units]
+    return [paths.UNIT_BAM.format(sample=sample, unit=u) for u in _sample_units(sheets, sample)]
 
 
-SOMATIC = "results/somatic/{patient}/{tumor}_vs_{normal}.somatic"
-GERMLINE = "results/germline/{patient}/{normal}.germline"
+def rna_sample_fastqs(sheets: Sheets, sample: str) -> dict[str, list[str]]:
+    """The trimmed reads of every unit of the sample, in sheet order (salmon reads them as one)."""
+    units = _sample_units(sheets, sample)
+    return {
+        "r1": [paths.TRIMMED_R1.format(sample=sample, unit=u) for u in units],
+        "r2": [paths.TRIMMED_R2.format(sample=sample, unit=u) for u in units],
+    }
 
 
-def chunk_ids(n: int) -> list[str]:
-    return [f"{i:03d}" for i in range(n)]
+# --- pairs and calling --------------------------------------------------------------------------
 
 
-def pair_outputs(sheets: Sheets) -> list[str]:
-    out = []
-    for p in sheets.pairs:
-        somatic = somatic_prefix(p)
-        out += [f"{somatic}.vcf.gz", f"{somatic}.vcf.gz.tbi", f"{somatic}.validation.txt"]
-    for p in germline_pairs(sheets):
-        germline = GERMLINE.format(patient=p.patient, normal=p.normal)
-        out += [f"{germline}.vcf.gz", f"{germline}.vcf.gz.tbi", f"{germline}.validation.txt"]
-    return out
+def calling_chunks(n_chunks: int) -> list[str]:
+    return [paths.CALLING_CHUNK.format(n_chunks=n_chunks, chunk=c) for c in chunk_ids(n_chunks)]
 
 
-def _first_pairs(sheets: Sheets, key: str) -> list:
+def _first_pairs(sheets: Sheets, key: str) -> list[Pair]:
     """The first pair (sheet order) for each value of the pair field `key`."""
     first = {}
     for p in sheets.pairs:
@@ -97,34 +99,51 @@ def _first_pairs(sheets: Sheets, key: str) -> list:
     return list(first.values())
 
 
-def germline_pairs(sheets: Sheets) -> list:
+def germline_pairs(sheets: Sheets) -> list[Pair]:
     """The first pair of each normal (sheet order): its joint call gives the normal's genotypes."""
     return _first_pairs(sheets, "normal")
 
 
+def first_pair_per_patient(sheets: Sheets) -> list[Pair]:
+    return _first_pairs(sheets, "patient")
+
+
+def _first_pair(sheets: Sheets, patient: str) -> Pair:
+    return next(p for p in first_pair_per_patient(sheets) if p.patient == patient)
+
+
+def pair_path(template: str, pair: Pair) -> str:
+    return template.format(patient=pair.patient, tumor=pair.tumor, normal=pair.normal)
+
+
+def pair_outputs(sheets: Sheets) -> list[str]:
+    somatic = (paths.SOMATIC_VCF, paths.SOMATIC_TBI, paths.SOMATIC_VALIDATION)
+    germline = (paths.GERMLINE_VCF, paths.GERMLINE_TBI, paths.GERMLINE_VALIDATION)
+    out = [pair_path(t, p) for p in sheets.pairs for t in somatic]
+    return out + [pair_path(t, p) for p in germline_pairs(sheets) for t in germline]
+
+
 def pair_bams(tumor: str, normal: str) -> dict[str, str]:
     return {
-        "tumor": ALIGN.format(sample=tumor),
-        "tumor_bai": ALIGN.format(sample=tumor) + ".bai",
-        "normal": ALIGN.format(sample=normal),
-        "normal_bai": ALIGN.format(sample=normal) + ".bai",
+        "tumor": paths.BAM.format(sample=tumor),
+        "tumor_bai": paths.BAI.format(sample=tumor),
+        "normal": paths.BAM.format(sample=normal),
+        "normal_bai": paths.BAI.format(sample=normal),
     }
 
 
-def pair_chunk_vcfs(wildcards, n_chunks: int) -> list[str]:
+def pair_chunk_vcfs(patient: str, tumor: str, normal: str, n_chunks: int) -> list[str]:
     return [
-        f"results/somatic/{wildcards.patient}/chunks/"
-        f"{wildcards.tumor}_vs_{wildcards.normal}.chunk{chunk}.vcf"
-        for chunk in chunk_ids(n_chunks)
+        paths.CHUNK_VCF.format(patient=patient, tumor=tumor, normal=normal, chunk=c)
+        for c in chunk_ids(n_chunks)
     ]
 
 
 def germline_joint_call(sheets: Sheets, normal: str) -> str:
-    p = next(p for p in germline_pairs(sheets) if p.normal == normal)
-    return f"results/somatic/{p.patient}/{p.tumor}_vs_{p.normal}.joint.vcf.gz"
+    return pair_path(paths.JOINT_VCF, next(p for p in germline_pairs(sheets) if p.normal == normal))
 
 
-def provenance_params(config: dict, sheets: Sheets, patient: str, tumor, normal: str) -> dict:
+def provenance_params(config: dict, patient: str, tumor: str | None, normal: str) -> dict:
     """Plain values for the VCF header: sample names and the run's identity, never paths."""
     samples = {"NORMAL": [normal, patient, "normal"]}
     if tumor is not None:
@@ -136,37 +155,24 @@ def provenance_params(config: dict, sheets: Sheets, patient: str, tumor, normal:
     }
 
 
-def somatic_prefix(pair) -> str:
-    return SOMATIC.format(patient=pair.patient, tumor=pair.tumor, normal=pair.normal)
-
-
-def first_pair_per_patient(sheets: Sheets) -> list:
-    return _first_pairs(sheets, "patient")
+# --- panel (BRCA1/2) --------------------------------------------------------------------------
 
 
 def brca_outputs(sheets: Sheets) -> list[str]:
-    out = []
-    for p in first_pair_per_patient(sheets):
-        base = f"results/brca/{p.patient}/{p.patient}"
-        out += [f"{base}.brca.tsv", f"{base}.brca_coverage.tsv", f"{base}.brca.json"]
-        out += [f"{base}.brca.vcf.gz", f"{base}.brca.vcf.gz.tbi"]
-    return out
-
-
-def _first_pair(sheets: Sheets, patient: str):
-    return next(p for p in first_pair_per_patient(sheets) if p.patient == patient)
+    patients = [p.patient for p in first_pair_per_patient(sheets)]
+    return [t.format(patient=p) for p in patients for t in paths.BRCA_OUTPUTS.values()]
 
 
 def brca_report_inputs(sheets: Sheets, patient: str, clinvar: str | None) -> dict[str, str]:
     """The patient's first tumour/normal pair: its somatic VCF, the normal's germline VCF."""
     p = _first_pair(sheets, patient)
     inputs = {
-        "somatic": f"{somatic_prefix(p)}.vcf.gz",
-        "somatic_valid": f"{somatic_prefix(p)}.validation.txt",
-        "germline": GERMLINE.format(patient=p.patient, normal=p.normal) + ".vcf.gz",
-        "germline_valid": GERMLINE.format(patient=p.patient, normal=p.normal) + ".validation.txt",
-        "tumor_thresholds": f"results/brca/coverage/{p.tumor}/{p.tumor}.thresholds.bed.gz",
-        "normal_thresholds": f"results/brca/coverage/{p.normal}/{p.normal}.thresholds.bed.gz",
+        "somatic": pair_path(paths.SOMATIC_VCF, p),
+        "somatic_valid": pair_path(paths.SOMATIC_VALIDATION, p),
+        "germline": pair_path(paths.GERMLINE_VCF, p),
+        "germline_valid": pair_path(paths.GERMLINE_VALIDATION, p),
+        "tumor_thresholds": paths.PANEL_THRESHOLDS.format(sample=p.tumor),
+        "normal_thresholds": paths.PANEL_THRESHOLDS.format(sample=p.normal),
     }
     if clinvar:
         inputs["clinvar"] = clinvar
@@ -186,82 +192,96 @@ def brca_report_params(config: dict, sheets: Sheets, patient: str) -> dict:
     }
 
 
-EXPRESSION_OUTPUTS = [
-    "results/expression/genes.counts.tsv",
-    "results/expression/genes.tpm.tsv",
-    "results/expression/genes.length_scaled_counts.tsv",
-    "results/expression/transcripts.counts.tsv",
-    "results/expression/transcripts.tpm.tsv",
-    "results/expression/qc.tsv",
-]
+# --- expression -------------------------------------------------------------------------------
 
 
-def rna_samples(sheets: Sheets) -> list[str]:
-    s = sheets.samples
-    return list(s.loc[s["assay"] == "rna", "sample_id"])
+def expression_outputs(sheets: Sheets) -> list[str]:
+    if not rna_samples(sheets):
+        return []
+    return [*paths.EXPRESSION_MATRICES.values(), paths.EXPRESSION_QC]
 
 
-def rna_sample_fastqs(sheets: Sheets, sample: str) -> dict[str, list[str]]:
-    """The trimmed reads of every unit of the sample, in sheet order (salmon reads them as one)."""
-    units = sheets.units.loc[sheets.units["sample_id"] == sample, "unit_id"]
-    return {
-        "r1": [f"results/trimmed/{sample}/{u}_R1.fastq.gz" for u in units],
-        "r2": [f"results/trimmed/{sample}/{u}_R2.fastq.gz" for u in units],
+# --- conformance ------------------------------------------------------------------------------
+
+
+def kit_truth(kit: str, patient: str, which: str) -> Path:
+    kind = which.removeprefix("truth_")
+    return Path(kit) / "truth" / f"{patient}.{kind}.vcf.gz"
+
+
+def conformance_patients(sheets: Sheets, kit: str) -> list[str]:
+    """Patients of the run that have somatic truth in the kit, sheet order."""
+    return [
+        p.patient
+        for p in first_pair_per_patient(sheets)
+        if kit_truth(kit, p.patient, "truth_somatic").is_file()
+    ]
+
+
+def conformance_source(sheets: Sheets, kit: str, patient: str, which: str) -> str:
+    """The VCF that conformance_normalize normalizes for (patient, which)."""
+    if which == "calls":
+        return pair_path(paths.SOMATIC_VCF, _first_pair(sheets, patient))
+    return str(kit_truth(kit, patient, which))
+
+
+def certificate_inputs(sheets: Sheets, kit: str) -> dict[str, str | list[str]]:
+    """Named inputs of the certificate: the kit's confident regions, the normalized sites per
+    set (lists over patients), and, with RNA samples and expression truth, both."""
+    kit_dir = Path(kit)
+    patients = conformance_patients(sheets, kit)
+    if sheets.pairs and not patients:
+        raise InputError(f"{kit_dir / 'truth'}: no somatic truth for any patient of this run")
+    inputs: dict[str, str | list[str]] = {"confident": str(kit_dir / "truth" / "confident.bed")}
+    for which in CONFORMANCE_SETS:
+        inputs[which] = [
+            paths.CONFORMANCE_SITES.format(patient=p, which=which)
+            for p in patients
+            if which != "truth_germline" or kit_truth(kit, p, which).is_file()
+        ]
+    truth = {
+        "truth_genes_tsv": kit_dir / "truth" / "expression.genes.tsv",
+        "truth_tx_tsv": kit_dir / "truth" / "expression.transcripts.tsv",
     }
+    if rna_samples(sheets) and all(t.is_file() for t in truth.values()):
+        inputs |= {key: str(t) for key, t in truth.items()}
+        inputs |= {key: paths.EXPRESSION_MATRICES[key] for key in CERTIFICATE_MATRICES}
+    return inputs
 
 
-# --- the report ---------------------------------------------------------------------------------
-
-IDENTITY = "results/qc/identity/{patient}/{tumor}_vs_{normal}.identity.json"
-
-
-def identity_file(pair) -> str:
-    return IDENTITY.format(patient=pair.patient, tumor=pair.tumor, normal=pair.normal)
+# --- the report -------------------------------------------------------------------------------
 
 
 def bcftools_stats_files(sheets: Sheets) -> list[str]:
-    somatic = [
-        f"results/qc/bcftools/{p.patient}/{p.tumor}_vs_{p.normal}.somatic.stats.txt"
-        for p in sheets.pairs
+    somatic = paths.fill(paths.BCFTOOLS_STATS, kind="somatic", name=paths.SOMATIC_NAME)
+    germline = paths.fill(paths.BCFTOOLS_STATS, kind="germline", name=paths.GERMLINE_NAME)
+    return [pair_path(somatic, p) for p in sheets.pairs] + [
+        pair_path(germline, p) for p in germline_pairs(sheets)
     ]
-    germline = [
-        f"results/qc/bcftools/{p.patient}/{p.normal}.germline.stats.txt"
-        for p in germline_pairs(sheets)
-    ]
-    return somatic + germline
 
 
 def report_inputs(sheets: Sheets, panel: bool, conformance: bool) -> dict[str, list[str]]:
     """Every file the report reads, by kind: MultiQC gets exactly these, nothing scanned."""
     dna, rna = dna_samples(sheets), rna_samples(sheets)
     patients = [p.patient for p in first_pair_per_patient(sheets)] if panel else []
-    salmon = "results/expression/salmon/{}"
+    mosdepth = (paths.MOSDEPTH_SUMMARY, paths.MOSDEPTH_DIST)
+    salmon = [paths.SALMON_OUTPUTS[name] for name in ("meta", "lib", "flen")]
     return {
         "fastp": fastp_reports(sheets),
-        "samtools_stats": [SAMTOOLS_STATS.format(sample=s) for s in dna],
-        "flagstat": [FLAGSTAT.format(sample=s) for s in dna],
-        "markdup": [f"results/qc/markdup/{s}/{s}.markdup.txt" for s in dna],
-        "mosdepth": [
-            MOSDEPTH.format(sample=s, kind=kind) for s in dna for kind in ("summary", "global.dist")
-        ],
+        "samtools_stats": [paths.SAMTOOLS_STATS.format(sample=s) for s in dna],
+        "flagstat": [paths.FLAGSTAT.format(sample=s) for s in dna],
+        "markdup": [paths.MARKDUP_STATS.format(sample=s) for s in dna],
+        "mosdepth": [t.format(sample=s) for s in dna for t in mosdepth],
         "bcftools_stats": bcftools_stats_files(sheets),
-        "salmon": [
-            salmon.format(f"{s}/{name}")
-            for s in rna
-            for name in (
-                "aux_info/meta_info.json",
-                "lib_format_counts.json",
-                "libParams/flenDist.txt",
-            )
-        ],
-        "panel_depth": [f"results/brca/coverage/{s}/{s}.regions.bed.gz" for s in dna if panel],
-        "somatic_vcf": [f"{somatic_prefix(p)}.vcf.gz" for p in sheets.pairs],
-        "identity": [identity_file(p) for p in sheets.pairs],
-        "brca_variants": [f"results/brca/{p}/{p}.brca.tsv" for p in patients],
-        "brca_coverage": [f"results/brca/{p}/{p}.brca_coverage.tsv" for p in patients],
-        "expression_qc": ["results/expression/qc.tsv"] if rna else [],
-        "certificate": ["results/conformance/certificate.json"] if conformance else [],
-    }
+        "salmon": [t.format(sample=s) for s in rna for t in salmon],
+        "panel_depth": [paths.PANEL_REGIONS.format(sample=s) for s in dna] if panel else [],
+        "somatic_vcf": [pair_path(paths.SOMATIC_VCF, p) for p in sheets.pairs],
+        "identity": [pair_path(paths.IDENTITY, p) for p in sheets.pairs],
+        "brca_variants": [paths.BRCA_OUTPUTS["variants"].format(patient=p) for p in patients],
+        "brca_coverage": [paths.BRCA_OUTPUTS["coverage"].format(patient=p) for p in patients],
+        "expression_qc": [paths.EXPRESSION_QC] if rna else [],
+        "certificate": [paths.CERTIFICATE] if conformance else [],
+    }  # fmt: skip
 
 
 REPORT_SECTIONS = (
@@ -270,7 +290,8 @@ REPORT_SECTIONS = (
 )  # fmt: skip
 
 
-def report_section_files(sheets: Sheets, panel: bool, conformance: bool) -> list[str]:
+def report_sections(sheets: Sheets, panel: bool, conformance: bool) -> list[str]:
+    """The names of the report's own sections this run has."""
     left_out = set()
     if not conformance:
         left_out.add("conformance")
@@ -278,8 +299,12 @@ def report_section_files(sheets: Sheets, panel: bool, conformance: bool) -> list
         left_out.add("expression_qc")
     if not panel:
         left_out |= {"brca_findings", "brca_coverage"}
-    sections = [s for s in REPORT_SECTIONS if s not in left_out]
-    return [f"results/report/sections/{s}_mqc.json" for s in sections]
+    return [s for s in REPORT_SECTIONS if s not in left_out]
+
+
+def report_section_outputs(sheets: Sheets, panel: bool, conformance: bool) -> dict[str, str]:
+    """{section: its custom-content file}, for the rule's named outputs."""
+    return keyed(paths.REPORT_SECTION, "section", report_sections(sheets, panel, conformance))
 
 
 def report_samples(sheets: Sheets) -> list[dict]:

@@ -7,7 +7,7 @@ set -euo pipefail
 # package  expected-version-prefix  command-to-check
 TOOLS=(
   "bwa 0.7.17 bwa"
-  "samtools 1.16 samtools"
+  "samtools 1.16.1 samtools"
   "bcftools 1.16 bcftools"
   "tabix 1.16 tabix"
   "fastp 0.23.2 fastp"
@@ -17,9 +17,10 @@ TOOLS=(
   "gffread 0.12.7 gffread"
   "libpq-dev 15 pg_config"  # hgvs needs psycopg2, which pip builds from source
 )
-# --browser: also the headless browser the report tests open the MultiQC report in
-if [[ "${1:-}" == "--browser" ]]; then
-  TOOLS+=("chromium 1 chromium")
+# --test: also what the tests need: the headless browser the report tests open the MultiQC
+# report in, and shfmt, which snakefmt uses to check the rules' shell blocks
+if [[ "${1:-}" == "--test" ]]; then
+  TOOLS+=("chromium 1 chromium" "shfmt 3.6.0 shfmt")
 fi
 
 missing=()
@@ -52,4 +53,4 @@ if ! mosdepth --version >/dev/null 2>&1; then
   fi
   mosdepth --version >/dev/null 2>&1 || { echo "concord: mosdepth cannot start (libhts.so)" >&2; exit 1; }
 fi
-echo "concord: tools present (bwa, samtools, bcftools, fastp, mosdepth, freebayes, salmon, gffread${1:+, chromium})"
+echo "concord: tools present (bwa, samtools, bcftools, fastp, mosdepth, freebayes, salmon, gffread${1:+, chromium, shfmt})"

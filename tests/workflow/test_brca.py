@@ -8,9 +8,9 @@ import pysam
 import pytest
 import yaml
 from concord.config import validate_config
-from concord.conformance import prepare
 from concord.csq import csq_gff3, csq_term
 from concord.hgvs_compare import equivalent_p, strip_deleted_bases
+from concord.kit import prepare
 from concord.panel import load_panel
 from concord.samplesheet import load_schema
 from conftest import REPO

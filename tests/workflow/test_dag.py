@@ -32,6 +32,7 @@ def test_demo_dag(workdir):
         "samtools_stats": 4,
         "samtools_flagstat": 4,
         "mosdepth": 4,
+        "tool_version": 11,  # one per env the run uses: 8 tools, python, hgvs, multiqc
         "software_versions": 1,
         "calling_chunks": 1,
         "freebayes_chunk": 16,  # 2 pairs x 8 chunks
@@ -50,7 +51,6 @@ def test_demo_dag(workdir):
         "expression_matrices": 1,
         "bcftools_stats": 4,  # somatic per pair, germline per normal
         "identity_check": 2,  # one per pair
-        "report_versions": 1,
         "report_sections": 1,
         "multiqc_run_config": 1,
         "multiqc": 1,

@@ -121,3 +121,19 @@ def test_reference_md5_mismatch_stops_before_alignment(workdir):
     assert not (results / "reference/genome.contigs.tsv").exists()
     assert not list(results.glob("align/*/units/*.bam"))
     assert not list(results.glob("align/*/*.bam"))
+
+
+def test_every_file_the_run_writes_has_one_template_in_the_paths_module(run_two_threads):
+    """concord.paths lists every output: a file under results/ that no template owns is a path
+    spelled somewhere else; a deliverable template the demo has none of is dead."""
+    from concord import paths
+
+    root = run_two_threads.path
+    files = [str(p.relative_to(root)) for p in (root / "results").rglob("*") if p.is_file()]
+    assert files
+    unowned = [f for f in files if paths.owning_template(f) is None]
+    assert not unowned, unowned
+    produced = {paths.owning_template(f) for f in files}
+    conformance_only = {paths.CERTIFICATE}
+    missing = set(paths.DELIVERABLES) - produced - conformance_only
+    assert not missing, sorted(missing)

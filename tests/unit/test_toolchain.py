@@ -1,0 +1,77 @@
+"""One version per tool: envs/*.yaml (the pins), Debian's packages (install_tools.sh) and
+requirements.txt agree; the version record parses what the tools print."""
+
+import re
+
+import pytest
+from concord.toolchain import all_env_dependencies, pins
+from concord.versions import PACKAGES, TOOLS, parse_versions, version_command, version_environments
+from conftest import REPO
+
+# Debian package -> the conda package it stands for (tabix ships htslib's programs)
+DEBIAN_TO_CONDA = {"tabix": "htslib"}
+NOT_PINNED_TOOLS = {"libpq-dev", "chromium", "shfmt"}  # build/test helpers, not the toolchain
+
+
+def debian_versions() -> dict[str, str]:
+    text = (REPO / "scripts" / "setup" / "install_tools.sh").read_text()
+    entries = re.findall(r'^\s*"(\S+) (\S+) (\S+)"', text, re.MULTILINE)
+    return {pkg: version for pkg, version, _ in entries if pkg not in NOT_PINNED_TOOLS}
+
+
+def requirement_pins() -> dict[str, str]:
+    lines = (REPO / "requirements.txt").read_text().splitlines()
+    return dict(line.split("==") for line in lines if line.strip() and not line.startswith("#"))
+
+
+def test_every_env_pins_exact_versions_one_per_package():
+    p = pins()  # raises when two envs pin one package differently
+    for env, deps in all_env_dependencies().items():
+        for package, version in deps.items():
+            assert version, f"envs/{env}.yaml: {package} has no exact version"
+    assert p["samtools"] == "1.16.1"  # bioconda has no 1.16 (see docs/environments.md)
+    assert p["salmon"] == "1.10.1"  # bioconda's current salmon is a 2.x rewrite
+
+
+def test_pins_raise_when_two_envs_disagree(tmp_path):
+    (tmp_path / "a.yaml").write_text("dependencies:\n  - samtools=1.16.1\n")
+    (tmp_path / "b.yaml").write_text("dependencies:\n  - bwa=0.7.17\n  - samtools=1.15\n")
+    with pytest.raises(ValueError, match="samtools is pinned to 1.16.1 in envs/a.yaml"):
+        pins(tmp_path)
+
+
+def test_debian_packages_are_the_pinned_versions():
+    p = pins()
+    for package, version in debian_versions().items():
+        conda = DEBIAN_TO_CONDA.get(package, package)
+        assert conda in p, f"install_tools.sh installs {package}, which no env pins"
+        assert p[conda] == version, f"{package}: Debian {version}, envs pin {p[conda]}"
+    assert set(TOOLS) <= set(debian_versions())
+
+
+def test_requirements_pin_the_env_versions_of_python_packages():
+    p, req = pins(), requirement_pins()
+    for package in ("pysam", "pandas", "pyarrow", "multiqc", "hgvs", "cdot"):
+        assert req[package] == p[package], (
+            f"{package}: requirements {req[package]}, env {p[package]}"
+        )
+    unused = {"cyvcf2", "pyranges"} & set(req)
+    assert not unused, f"listed but imported by nothing: {unused}"
+
+
+def test_version_output_is_parsed_per_tool_and_package():
+    bwa = "\nProgram: bwa (alignment via Burrows-Wheeler transformation)\nVersion: 0.7.17-r1188\n"
+    assert parse_versions("bwa", bwa) == [
+        {"tool": "bwa", "version": "0.7.17-r1188", "group": "dna", "environment": "bwa"}
+    ]
+    rows = parse_versions("hgvs", "hgvs 1.5.7\ncdot 0.2.33\n")
+    assert [(r["tool"], r["version"]) for r in rows] == [("hgvs", "1.5.7"), ("cdot", "0.2.33")]
+    with pytest.raises(RuntimeError, match="cannot read the version of salmon .*not found"):
+        parse_versions("salmon", "bash: salmon: command not found\n")
+    assert "pysam pandas numpy pyarrow" in version_command("python")
+
+
+def test_a_run_asks_only_the_envs_it_uses():
+    assert "salmon" not in version_environments(rna=False, panel=True)
+    assert "hgvs" not in version_environments(rna=True, panel=False)
+    assert set(version_environments(rna=True, panel=True)) == {*TOOLS, *PACKAGES}
