@@ -19,7 +19,7 @@ rule conformance_normalize:
         runtime=30,
     shell:
         # split multiallelics and left-align indels: truth and calls in one representation
-        "bcftools norm --no-version -f {input.ref} -m -any -Oz -o {output} {input.vcf} 2> {log}"
+        "bcftools norm --no-version -f {input.ref} -m -any -Ov -o {output} {input.vcf} 2> {log}"
 
 
 rule conformance_certificate:

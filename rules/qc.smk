@@ -115,7 +115,8 @@ rule bcftools_stats:
 
 rule identity_check:
     input:
-        paths.JOINT_VCF,
+        vcf=paths.JOINT_VCF,
+        tbi=paths.JOINT_TBI,
     output:
         paths.IDENTITY,
     log:

@@ -26,6 +26,7 @@ rule report_sections:
             "report": config["report"],
             "panel_min_depth": config["brca"]["min_depth"],
             "rna_min_mapping_rate": config["expression"]["min_mapping_rate"],
+            "panel_genes": [p["gene"] for p in config["panel"]],
         },
     script:
         "../scripts/report_sections.py"

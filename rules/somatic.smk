@@ -5,7 +5,7 @@
 # filters reported (pooled-continuous) while each sample is still genotyped as diploid.
 # Written into every VCF header, so a change here is visible in the outputs.
 FREEBAYES_OPTIONS = (
-    "--pooled-discrete --pooled-continuous --genotype-qualities --allele-balance-priors-off "
+    "--pooled-discrete --pooled-continuous --allele-balance-priors-off "
     "--min-alternate-fraction 0.02 --min-alternate-count 2 "
     "--min-mapping-quality 20 --min-base-quality 20"
 )
@@ -57,7 +57,8 @@ rule gather_joint_calls:
         chunks=pair_chunk_vcfs,
         ref=paths.REFERENCE,
     output:
-        temp(paths.JOINT_VCF),
+        vcf=temp(paths.JOINT_VCF),
+        tbi=temp(paths.JOINT_TBI),
     log:
         "logs/somatic/gather/{patient}/{tumor}_vs_{normal}.log",
     benchmark:
@@ -69,17 +70,22 @@ rule gather_joint_calls:
         mem_mb=mem_mb_on_attempt(2000),
         runtime=60,
     shell:
-        # chunks are in genome order, so a plain concat is sorted; split multiallelics and
-        # left-align/trim indels against the reference
+        # chunks are in genome order, so a plain concat is sorted; freebayes declares an unused
+        # FORMAT/GQ as Float (htslib warns on every read), dropped; split multiallelics (each
+        # record's AD[0] keeps the reads of the other ALTs, so genotypes see the whole site)
+        # and left-align/trim indels against the reference
         """
         (bcftools concat --no-version {input.chunks} \
-            | bcftools norm --no-version -f {input.ref} -m -any -Oz -o {output}) 2>{log}
+            | bcftools annotate --no-version -x FORMAT/GQ \
+            | bcftools norm --no-version -f {input.ref} -m -any --keep-sum AD -Oz -o {output.vcf} \
+            && bcftools index -t -o {output.tbi} {output.vcf}) 2>{log}
         """
 
 
 rule somatic_vcf:
     input:
         joint=paths.JOINT_VCF,
+        joint_tbi=paths.JOINT_TBI,
         digests=paths.CONTIG_DIGESTS,
         versions=paths.SOFTWARE_VERSIONS,
     output:
@@ -105,7 +111,7 @@ rule somatic_vcf:
 
 rule germline_vcf:
     input:
-        joint=germline_joint_call,
+        unpack(germline_joint_call),
         digests=paths.CONTIG_DIGESTS,
         versions=paths.SOFTWARE_VERSIONS,
     output:

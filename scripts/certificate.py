@@ -29,7 +29,7 @@ def sites_by_patient(inputs: dict) -> dict[str, dict[str, str]]:
     sites: dict[str, dict[str, str]] = {}
     for which in CONFORMANCE_SETS:
         for path in inputs[which]:
-            patient = path.rsplit("/", 1)[1].removesuffix(f".{which}.vcf.gz")
+            patient = path.rsplit("/", 1)[1].removesuffix(f".{which}.vcf")
             assert path == paths.CONFORMANCE_SITES.format(patient=patient, which=which), path
             sites.setdefault(patient, {})[which] = path
     return sites

@@ -22,4 +22,4 @@ def main(joint_vcf: str, tumor: str, normal: str, rule: dict, output: str) -> No
 
 if __name__ == "__main__":
     s = snakemake  # noqa: F821
-    main(s.input[0], s.wildcards.tumor, s.wildcards.normal, dict(s.params.rule), s.output[0])
+    main(s.input.vcf, s.wildcards.tumor, s.wildcards.normal, dict(s.params.rule), s.output[0])

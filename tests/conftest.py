@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -60,6 +61,17 @@ class Workdir:
         return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
 
 
+NOISE = re.compile(r"\[E::|\[W::|Traceback|RuntimeWarning|FutureWarning|DeprecationWarning")
+
+
+def noisy_lines(w: Workdir) -> list[str]:
+    """Lines of a run's output (w.stderr) and logs that look like errors or warnings to a user."""
+    lines = [line for line in w.stderr.splitlines() if NOISE.search(line)]
+    for log in (w.path / "logs").rglob("*.log"):
+        lines += [f"{log.name}: {x}" for x in log.read_text().splitlines() if NOISE.search(x)]
+    return lines
+
+
 @pytest.fixture
 def workdir(tmp_path) -> Workdir:
     return Workdir(tmp_path)
@@ -69,6 +81,7 @@ def _demo_run(factory, name: str, cores: str) -> Workdir:
     w = Workdir(factory.mktemp(name))
     result = w.run("--cores", cores)
     assert result.returncode == 0, result.stderr[-3000:]
+    w.stderr = result.stderr  # what the user saw
     return w
 
 

@@ -155,7 +155,6 @@ def normalized_sites(vcf: str, pass_only: bool = False) -> dict[Site, dict]:
     from concord.standardize import trim_alleles
 
     sites: dict[Site, dict] = {}
-    pysam.set_verbosity(0)
     with pysam.VariantFile(vcf) as fh:
         info_keys = set(fh.header.info)
         for rec in fh:

@@ -196,7 +196,9 @@ def quantify_sample(eq_path: str, tx_lengths: pd.Series, fragment_length: int) -
 
 def length_scaled_counts(gene_tpm: np.ndarray, gene_len: np.ndarray, counts: np.ndarray):
     """tximport countsFromAbundance='lengthScaledTPM' at gene level: TPM x mean gene length over
-    samples, scaled to each sample's total count."""
+    samples, scaled to each sample's total count. No samples (all failed QC): no columns."""
+    if gene_tpm.shape[1] == 0:
+        return np.zeros_like(gene_tpm)
     scaled = gene_tpm * gene_len.mean(axis=1)[:, None]
     totals = scaled.sum(axis=0)
     return scaled * (counts.sum(axis=0) / np.where(totals > 0, totals, 1))

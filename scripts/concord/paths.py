@@ -41,6 +41,7 @@ MOSDEPTH_DIST = f"{RESULTS}/qc/mosdepth/{{sample}}/{{sample}}.mosdepth.global.di
 CALLING_CHUNK = f"{RESULTS}/somatic/chunks/{{n_chunks}}-way/chunk{{chunk}}.bed"
 CHUNK_VCF = f"{RESULTS}/somatic/{{patient}}/chunks/{{tumor}}_vs_{{normal}}.chunk{{chunk}}.vcf"
 JOINT_VCF = f"{RESULTS}/somatic/{{patient}}/{{tumor}}_vs_{{normal}}.joint.vcf.gz"
+JOINT_TBI = f"{JOINT_VCF}.tbi"
 # somatic and germline VCFs share one layout, so validation and stats have one rule each
 STANDARD_PREFIX = f"{RESULTS}/{{kind}}/{{patient}}/{{name}}.{{kind}}"
 STANDARD_VCF = f"{STANDARD_PREFIX}.vcf.gz"
@@ -116,7 +117,7 @@ EXPRESSION_QC = f"{EXPRESSION}/qc.tsv"
 
 # --- conformance and the report ---------------------------------------------------------------
 CERTIFICATE = f"{RESULTS}/conformance/certificate.json"
-CONFORMANCE_SITES = f"{RESULTS}/conformance/normalized/{{patient}}.{{which}}.vcf.gz"
+CONFORMANCE_SITES = f"{RESULTS}/conformance/normalized/{{patient}}.{{which}}.vcf"
 REPORT_DIR = f"{RESULTS}/report"
 REPORT_HTML = f"{REPORT_DIR}/multiqc.html"
 REPORT_DATA = f"{REPORT_DIR}/multiqc_data"
@@ -138,7 +139,7 @@ DELIVERABLES = (
 # Everything else the workflow writes (kept for re-runs and for the report, or temporary).
 INTERMEDIATE = (
     *BWA_INDEX, TOOL_VERSION, TRIMMED_R1, TRIMMED_R2, UNIT_BAM, CALLING_CHUNK, CHUNK_VCF,
-    JOINT_VCF, PANEL_EXONS_BED, PANEL_THRESHOLDS, PANEL_REGIONS, ALL_TRANSCRIPTS_FASTA,
+    JOINT_VCF, JOINT_TBI, PANEL_EXONS_BED, PANEL_THRESHOLDS, PANEL_REGIONS, ALL_TRANSCRIPTS_FASTA,
     *EXPRESSION_ANNOTATION.values(), SAMPLE_QUANT, SAMPLE_QUANT_QC, CONFORMANCE_SITES,
     REPORT_RUN_CONFIG, REPORT_VERSIONS,
 )  # fmt: skip

@@ -57,6 +57,18 @@ def pair_label(pair: dict) -> str:
     return f"{pair['tumor']} vs {pair['normal']}"
 
 
+def note(section: dict, text: str) -> dict:
+    """The section as one sentence, for when there is nothing to tabulate or plot: MultiQC drops
+    an empty table or an all-zero bar plot without a word, and a reviewer must see why."""
+    kept = {k: section[k] for k in ("id", "section_name", "description")}
+    return {**kept, "plot_type": "html", "data": f"<p><strong>{text}</strong></p>"}
+
+
+def panel_title(genes: list[str]) -> str:
+    """The panel's genes as configured, e.g. "BRCA1/BRCA2"."""
+    return "/".join(dict.fromkeys(genes)) or "Panel"
+
+
 def read_tables(paths: list[str]) -> pd.DataFrame:
     frames = [pd.read_csv(p, sep="\t", dtype={"exon": str, "intron": str}) for p in paths]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
@@ -85,8 +97,9 @@ def build_sections(
         "somatic_vaf": somatic_vaf_section(pairs, somatic),
     }
     if files.brca_variants:
-        sections["brca_findings"] = brca_findings_section(read_tables(files.brca_variants))
-        sections["brca_coverage"] = brca_coverage_section(coverage, depth)
+        genes = panel_title(settings.get("panel_genes", []))
+        sections["brca_findings"] = brca_findings_section(read_tables(files.brca_variants), genes)
+        sections["brca_coverage"] = brca_coverage_section(coverage, depth, genes)
     if files.expression_qc:
         sections["expression_qc"] = expression_section(expression, settings["rna_min_mapping_rate"])
     if files.certificate:
@@ -224,7 +237,7 @@ def identity_section(pairs: list[dict], identity: dict, identity_rule: dict) -> 
         }
         for p in pairs
     }
-    return custom_content(
+    section = custom_content(
         "concord_identity",
         "Tumour/normal identity",
         "Genotype concordance of each tumour with its normal at the pair's own germline SNV "
@@ -242,12 +255,13 @@ def identity_section(pairs: list[dict], identity: dict, identity_rule: dict) -> 
             "verdict": verdict_header("Verdict", "pass / warn (too few sites) / fail"),
         },
     )
+    return section if rows else note(section, "No tumour/normal pairs in this run.")
 
 
 def somatic_summary_section(pairs: list[dict], somatic: dict) -> dict:
     rows = {pair_label(p): somatic[pair_key(p)][0] for p in pairs}
     columns = list(next(iter(rows.values()), {}))
-    return custom_content(
+    section = custom_content(
         "concord_somatic_summary",
         "Somatic calls",
         "Per pair: records in the standardized somatic VCF, PASS calls, and records per "
@@ -257,15 +271,17 @@ def somatic_summary_section(pairs: list[dict], somatic: dict) -> dict:
         pconfig={"id": "concord_somatic_table", "title": "Somatic calls"},
         headers=table_headers(columns, **{k: number(k, 0) for k in columns}),
     )
+    return section if rows else note(section, "No tumour/normal pairs in this run.")
 
 
 def somatic_vaf_section(pairs: list[dict], somatic: dict) -> dict:
-    return custom_content(
+    histograms = {pair_label(p): vaf_histogram(somatic[pair_key(p)][1]) for p in pairs}
+    section = custom_content(
         "concord_somatic_vaf",
         "Somatic VAF distribution",
         "Tumour allele fraction of PASS somatic calls, per pair.",
         "bargraph",
-        {pair_label(p): vaf_histogram(somatic[pair_key(p)][1]) for p in pairs},
+        histograms,
         pconfig={
             "id": "concord_somatic_vaf_plot",
             "title": "PASS calls by tumour VAF",
@@ -273,6 +289,9 @@ def somatic_vaf_section(pairs: list[dict], somatic: dict) -> dict:
             "cpswitch": False,
         },
     )
+    if any(any(h.values()) for h in histograms.values()):
+        return section
+    return note(section, "No PASS somatic call in any pair: nothing to plot.")
 
 
 # --- panel, expression, conformance -----------------------------------------------------------
@@ -283,30 +302,33 @@ BRCA_FINDING_COLUMNS = (
 )  # fmt: skip
 
 
-def brca_findings_section(variants: pd.DataFrame) -> dict:
+def brca_findings_section(variants: pd.DataFrame, genes: str) -> dict:
     findings = {
         f"{r['patient']} {r['chrom']}:{r['pos']} {r['ref']}>{r['alt']}": {
             c: r[c] for c in BRCA_FINDING_COLUMNS
         }
         for r in variants.fillna("").to_dict("records")
     }
-    return custom_content(
+    section = custom_content(
         "concord_brca_findings",
-        "BRCA1/2 findings",
-        "Panel variants of each patient (PASS somatic and germline calls) named on the MANE "
-        "Select transcripts, with their ClinVar class and allele fractions.",
+        f"{genes} findings",
+        "Panel variants of each patient (PASS somatic and germline calls) named on the "
+        "configured panel transcripts, with their ClinVar class and allele fractions.",
         "table",
         findings,
-        pconfig={"id": "concord_brca_table", "title": "BRCA findings"},
+        pconfig={"id": "concord_brca_table", "title": f"{genes} findings"},
         headers=table_headers(
             list(BRCA_FINDING_COLUMNS),
             tumor_vaf=number("tumor_vaf", 3),
             normal_vaf=number("normal_vaf", 3),
         ),
     )
+    if findings:
+        return section
+    return note(section, f"No PASS somatic or germline variant on the {genes} transcripts.")
 
 
-def brca_coverage_section(coverage: pd.DataFrame, depth: int) -> dict:
+def brca_coverage_section(coverage: pd.DataFrame, depth: int, genes: str) -> dict:
     fraction = f"frac_ge_{depth}x"
     exons = {
         f"{r['sample']} {r['gene']} exon {r['exon'].replace('/', ' of ')}": {
@@ -318,14 +340,14 @@ def brca_coverage_section(coverage: pd.DataFrame, depth: int) -> dict:
         }
         for r in coverage.to_dict("records")
     }
-    return custom_content(
+    section = custom_content(
         "concord_brca_coverage",
-        "BRCA1/2 exon coverage",
+        f"{genes} exon coverage",
         f"Per coding exon and sample: fraction of bases at >= {depth}x and the verdict of "
-        "the BRCA coverage rule (config `brca:`).",
+        "the panel coverage rule (config `brca:`).",
         "table",
         exons,
-        pconfig={"id": "concord_brca_coverage_table", "title": "BRCA exon coverage"},
+        pconfig={"id": "concord_brca_coverage_table", "title": f"{genes} exon coverage"},
         headers=table_headers(
             ["gene", "transcript", "length", fraction, "verdict"],
             length=number("length", 0),
@@ -333,6 +355,7 @@ def brca_coverage_section(coverage: pd.DataFrame, depth: int) -> dict:
             verdict=verdict_header("verdict", "pass / fail per exon"),
         ),
     )
+    return section if exons else note(section, f"No coding exon of the {genes} transcripts.")
 
 
 def expression_section(expression: pd.DataFrame, min_mapping_rate: float) -> dict:
@@ -370,7 +393,7 @@ def conformance_section(certificate: str) -> dict:
         }
         for c in verdict["criteria"]
     }  # fmt: skip
-    return custom_content(
+    section = custom_content(
         "concord_conformance",
         f"Conformance: {verdict['overall'].upper()}",
         f"Certificate against kit `{data['kit']}` (results/conformance/certificate.json): "
@@ -380,6 +403,7 @@ def conformance_section(certificate: str) -> dict:
         pconfig={"id": "concord_conformance_table", "title": "Conformance"},
         headers=table_headers(["metric", "value", "target", "met"], value=number("value", 4)),
     )
+    return section if rows else note(section, "No network target applies to this run.")
 
 
 # --- software versions ------------------------------------------------------------------------

@@ -50,6 +50,14 @@ GERMLINE_FILTERS = {
     "PASS": "All filters passed: germline variant of the normal",
     "low_depth": "Normal depth below min_depth",
     "low_genotype_quality": "Genotype quality of the normal (from its read counts) below min_gq",
+    "allele_imbalance": (
+        "Heterozygous call whose ALT fraction a heterozygote would give with probability below "
+        "allele_balance_p (two-sided binomial test at 0.5)"
+    ),
+    "high_depth": (
+        "Normal depth above max_depth_factor x the normal's median depth over the call's sites "
+        "(a collapsed repeat or paralog)"
+    ),
 }
 
 
@@ -57,6 +65,8 @@ GERMLINE_FILTERS = {
 class GermlineThresholds:
     min_depth: int = 8
     min_gq: int = 20
+    allele_balance_p: float = 0.001
+    max_depth_factor: float = 3.0
 
     def as_header(self) -> str:
         return ",".join(f"{k}={v}" for k, v in asdict(self).items())
@@ -64,15 +74,18 @@ class GermlineThresholds:
 
 @dataclass(frozen=True)
 class Counts:
-    """Reads supporting REF and ALT in one sample, and the sum of ALT base qualities."""
+    """Reads supporting REF, this ALT and any other ALT of the site in one sample, and the sum
+    of this ALT's base qualities. A multiallelic site split to one record per ALT keeps the
+    other ALTs' reads in `other`, so each record still sees the whole site."""
 
     ref: int
     alt: int
     alt_qual_sum: float = 0.0
+    other: int = 0
 
     @property
     def depth(self) -> int:
-        return self.ref + self.alt
+        return self.ref + self.alt + self.other
 
     @property
     def vaf(self) -> float:
@@ -125,15 +138,40 @@ def genotype_normal(normal: Counts, error_rate: float = 0.01) -> tuple[str, int]
     """
     if normal.depth == 0:
         return "./.", 0
+    # "not this ALT" is REF or another ALT: a 1/2 heterozygote is 0/1 for each of its ALTs
+    rest = normal.depth - normal.alt
     log_l = {}
     for gt, p_alt in (("0/0", error_rate), ("0/1", 0.5), ("1/1", 1 - error_rate)):
-        log_l[gt] = normal.alt * math.log10(p_alt) + normal.ref * math.log10(1 - p_alt)
+        log_l[gt] = normal.alt * math.log10(p_alt) + rest * math.log10(1 - p_alt)
     ranked = sorted(log_l.items(), key=lambda kv: kv[1], reverse=True)
     gq = min(99, int(round(10 * (ranked[0][1] - ranked[1][1]))))
     return ranked[0][0], gq
 
 
-def classify_germline(normal: Counts, th: GermlineThresholds) -> tuple[str, int, list[str]] | None:
+def heterozygote_p(alt: int, depth: int) -> float:
+    """Two-sided binomial p-value of `alt` ALT reads out of `depth` for a heterozygote (0.5)."""
+    k = min(alt, depth - alt)
+    log_terms = [
+        math.lgamma(depth + 1) - math.lgamma(i + 1) - math.lgamma(depth - i + 1)
+        for i in range(k + 1)
+    ]
+    tail = sum(math.exp(t - depth * math.log(2)) for t in log_terms)
+    return min(1.0, 2 * tail)
+
+
+def max_normal_depth(depths: list[int], th: GermlineThresholds) -> int | None:
+    """The depth above which a site is a pile-up: max_depth_factor x the median normal depth
+    over the joint call's sites (the sample's own typical depth); None without sites."""
+    covered = sorted(d for d in depths if d > 0)
+    if not covered:
+        return None
+    median = covered[len(covered) // 2]
+    return int(th.max_depth_factor * median)
+
+
+def classify_germline(
+    normal: Counts, th: GermlineThresholds, max_depth: int | None = None
+) -> tuple[str, int, list[str]] | None:
     """None when the normal does not carry the ALT; else (GT, GQ, filter reasons; [] = PASS)."""
     gt, gq = genotype_normal(normal)
     if "1" not in gt:
@@ -143,6 +181,10 @@ def classify_germline(normal: Counts, th: GermlineThresholds) -> tuple[str, int,
         reasons.append("low_depth")
     if gq < th.min_gq:
         reasons.append("low_genotype_quality")
+    if gt == "0/1" and heterozygote_p(normal.alt, normal.depth) < th.allele_balance_p:
+        reasons.append("allele_imbalance")
+    if max_depth is not None and normal.depth > max_depth:
+        reasons.append("high_depth")
     return gt, gq, reasons
 
 

@@ -14,6 +14,7 @@ from concord.somatic import (
     SomaticThresholds,
     classify_germline,
     classify_somatic,
+    max_normal_depth,
     variant_type,
 )
 from concord.vcfspec import Provenance, format_af, header_lines
@@ -43,9 +44,17 @@ def _one(value):
     return value[0] if isinstance(value, tuple) else value
 
 
+def _counts(sample) -> Counts:
+    """REF, this ALT, other ALTs (bcftools norm --keep-sum AD folds them into AD[0]) and the
+    ALT base-quality sum of one sample of a split record."""
+    ref, alt = sample["RO"] or 0, _one(sample["AO"]) or 0
+    ad = sample.get("AD")
+    other = max(0, (ad[0] or 0) - ref) if ad and ad[0] is not None else 0
+    return Counts(ref, alt, float(_one(sample["QA"]) or 0), other)
+
+
 def read_joint_calls(path: str, tumor: str, normal: str) -> Iterator[JointRecord]:
     """One record per ALT of an input already split with bcftools norm -m -any."""
-    pysam.set_verbosity(0)  # the joint call has no index, and freebayes declares GQ as Float
     with pysam.VariantFile(path) as vcf:
         for rec in vcf:
             t, n = rec.samples[tumor], rec.samples[normal]
@@ -58,8 +67,8 @@ def read_joint_calls(path: str, tumor: str, normal: str) -> Iterator[JointRecord
                 pos=pos,
                 ref=ref,
                 alt=alt,
-                tumor=Counts(t["RO"] or 0, _one(t["AO"]) or 0, float(_one(t["QA"]) or 0)),
-                normal=Counts(n["RO"] or 0, _one(n["AO"]) or 0, float(_one(n["QA"]) or 0)),
+                tumor=_counts(t),
+                normal=_counts(n),
                 site=SiteEvidence(
                     alt_mapq=float(_one(rec.info["MQM"])),
                     alt_forward=int(_one(rec.info["SAF"])),
@@ -105,10 +114,12 @@ def somatic_lines(records, prov: Provenance, th: SomaticThresholds) -> list[str]
     return lines
 
 
-def germline_lines(records, prov: Provenance, th: GermlineThresholds) -> list[str]:
+def germline_lines(
+    records, prov: Provenance, th: GermlineThresholds, max_depth: int | None
+) -> list[str]:
     lines = header_lines("germline", prov)
     for r in records:
-        called = classify_germline(r.normal, th)
+        called = classify_germline(r.normal, th, max_depth)
         if called is None:
             continue
         gt, gq, reasons = called
@@ -128,14 +139,21 @@ def write_standard_vcf(
     from concord.provenance import vcf_provenance
     from concord.vcfspec import write_bgzipped_vcf
 
-    thresholds = SomaticThresholds() if kind == "somatic" else GermlineThresholds()
-    prov = vcf_provenance(params, digests, versions, caller_options, thresholds.as_header())
     normal = params["samples"]["NORMAL"][0]
     with pysam.VariantFile(joint) as vcf:
         # the germline VCF of a normal comes from its joint call with its first tumour
         tumor = next(s for s in vcf.header.samples if s != normal)
+    thresholds = SomaticThresholds() if kind == "somatic" else GermlineThresholds()
+    model = thresholds.as_header()
+    prov = vcf_provenance(params, digests, versions, caller_options, model)
     records = unique_sorted(
         list(read_joint_calls(joint, tumor, normal)), [c for c, _, _ in prov.contigs]
     )
-    lines = (somatic_lines if kind == "somatic" else germline_lines)(records, prov, thresholds)
+    if kind == "somatic":
+        lines = somatic_lines(records, prov, thresholds)
+    else:
+        # the pile-up limit comes from this normal's own depths, and is stated in the header
+        max_depth = max_normal_depth([r.normal.depth for r in records], thresholds)
+        prov.model = f"{model},max_depth={max_depth if max_depth is not None else 'none'}"
+        lines = germline_lines(records, prov, thresholds, max_depth)
     write_bgzipped_vcf(lines, out)

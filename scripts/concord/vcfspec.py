@@ -23,8 +23,8 @@ FORMAT_HEADER = {
         "Carries the ALT: 0/1 when the sample has ALT reads, else 0/0 "
         "(not a genotype call in somatic VCFs)",
     ),
-    "DP": ("1", "Integer", "Reads supporting REF or ALT"),
-    "AD": ("R", "Integer", "Reads supporting REF and ALT"),
+    "DP": ("1", "Integer", "Reads with an allele at the site: REF, this ALT or another ALT"),
+    "AD": ("R", "Integer", "Reads supporting REF and this ALT"),
     "AF": ("A", "Float", "ALT allele fraction, AD[ALT] / DP, 3 decimals"),
 }
 GERMLINE_FORMAT_HEADER = dict(

@@ -17,6 +17,7 @@ SETTINGS = {
     },
     "panel_min_depth": 20,
     "rna_min_mapping_rate": 0.5,
+    "panel_genes": ["BRCA1", "BRCA2"],
 }
 
 VCF_HEADER = """##fileformat=VCFv4.2
@@ -160,6 +161,7 @@ def test_full_run_has_every_section_with_verdicts_per_sample_and_pair(tmp_path):
         {"sample": "P1-R", "patient": "P1", "role": "tumor", "assay": "rna"}
     ]
     sections = build_sections(samples, [pair()], files, SETTINGS)
+    assert sections["brca_findings"]["section_name"] == "BRCA1/BRCA2 findings"
     assert list(sections) == [
         "verdicts", "thresholds", "identity", "somatic_summary", "somatic_vaf",
         "brca_findings", "brca_coverage", "expression_qc",
@@ -190,7 +192,9 @@ def test_no_pass_calls_still_gives_every_section(tmp_path):
     files = files_for(f, ["P1"], [(10, "low_vaf", 0.01)], panel=False)
     sections = build_sections(dna_samples("P1"), [pair()], files, SETTINGS)
     assert sections["somatic_summary"]["data"]["P1-T vs P1-N"]["PASS"] == 0
-    assert sum(sections["somatic_vaf"]["data"]["P1-T vs P1-N"].values()) == 0
+    # MultiQC drops an all-zero bar plot silently: the section says why it has no plot
+    vaf = sections["somatic_vaf"]
+    assert vaf["plot_type"] == "html" and "No PASS somatic call in any pair" in vaf["data"]
     assert sections["verdicts"]["data"]["P1-T_vs_P1-N"]["somatic_pass"] == 0
     assert "brca_findings" not in sections and "expression_qc" not in sections
 
@@ -202,14 +206,30 @@ def test_empty_somatic_vcf(tmp_path):
     assert sections["somatic_summary"]["data"]["P1-T vs P1-N"]["records"] == 0
 
 
-def test_panel_without_variants_has_an_empty_findings_table(tmp_path):
+def test_panel_without_variants_says_so(tmp_path):
     f = Files(tmp_path)
     files = files_for(f, ["P1"], [(10, "PASS", 0.3)])
     files.brca_variants = [f.table("var.tsv", VARIANT_HEADER, [])]
     files.brca_coverage = [f.table("cov.tsv", COVERAGE_HEADER, [])]
     sections = build_sections(dna_samples("P1"), [pair()], files, SETTINGS)
-    assert sections["brca_findings"]["data"] == {}
-    assert sections["brca_coverage"]["data"] == {}
+    findings = sections["brca_findings"]
+    assert findings["plot_type"] == "html"
+    assert "No PASS somatic or germline variant on the BRCA1/BRCA2 transcripts" in findings["data"]
+    assert sections["brca_coverage"]["plot_type"] == "html"
+
+
+def test_section_titles_name_the_configured_panel(tmp_path):
+    f = Files(tmp_path)
+    files = files_for(f, ["P1"], [])
+    files.brca_variants = [f.table("var.tsv", VARIANT_HEADER, [])]
+    files.brca_coverage = [
+        f.table("cov.tsv", COVERAGE_HEADER, [("P1-T", "GENA", "T", "1/2", "140", "1.0", "pass")])
+    ]
+    settings = {**SETTINGS, "panel_genes": ["GENA", "GENB"]}
+    sections = build_sections(dna_samples("P1"), [pair()], files, settings)
+    assert sections["brca_findings"]["section_name"] == "GENA/GENB findings"
+    assert sections["brca_coverage"]["section_name"] == "GENA/GENB exon coverage"
+    assert "BRCA" not in json.dumps(sections)
 
 
 def test_pair_without_informative_identity_sites(tmp_path):

@@ -3,7 +3,7 @@
 import subprocess
 
 import pysam
-from conftest import Workdir
+from conftest import Workdir, noisy_lines
 
 DNA_SAMPLES = ["PT01-tumor", "PT01-normal", "PT02-tumor", "PT02-normal"]
 
@@ -137,3 +137,9 @@ def test_every_file_the_run_writes_has_one_template_in_the_paths_module(run_two_
     conformance_only = {paths.CERTIFICATE}
     missing = set(paths.DELIVERABLES) - produced - conformance_only
     assert not missing, sorted(missing)
+
+
+def test_a_clean_run_prints_no_errors_tracebacks_or_library_warnings(run_two_threads):
+    """htslib's [E::]/[W::] lines, Python tracebacks and warnings must not reach the user from a
+    run that went well: each is either a real problem or noise that hides one."""
+    assert not noisy_lines(run_two_threads)
