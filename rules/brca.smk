@@ -4,6 +4,7 @@
 rule brca_regions:
     input:
         gtf=config["annotation"]["gtf"],
+        checked=paths.ANNOTATION_CHECK,
     output:
         paths.PANEL_EXONS_BED,
     log:

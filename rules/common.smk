@@ -100,7 +100,12 @@ def mem_mb_on_attempt(base_mb):
 
 
 def reference_outputs():
-    return [paths.REFERENCE_FAI, paths.REFERENCE_DICT, paths.CONTIG_DIGESTS]
+    return [
+        paths.REFERENCE_FAI,
+        paths.REFERENCE_DICT,
+        paths.CONTIG_DIGESTS,
+        paths.ANNOTATION_CHECK,
+    ]
 
 
 def dna_sample_outputs():

@@ -7,6 +7,7 @@ rule gffread_transcriptome:
         ref=paths.REFERENCE,
         fai=paths.REFERENCE_FAI,
         gtf=config["annotation"]["gtf"],
+        checked=paths.ANNOTATION_CHECK,
     output:
         temp(paths.ALL_TRANSCRIPTS_FASTA),
     log:

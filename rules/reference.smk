@@ -146,3 +146,26 @@ rule contig_digests:
         expected=config["reference"].get("expected_md5", {}),
     script:
         "../scripts/contig_digests.py"
+
+
+rule annotation_check:
+    input:
+        gtf=config["annotation"]["gtf"],
+        ref=paths.REFERENCE,
+        fai=paths.REFERENCE_FAI,
+    output:
+        paths.ANNOTATION_CHECK,
+    log:
+        "logs/reference/annotation_check.log",
+    benchmark:
+        "benchmarks/reference/annotation_check.tsv"
+    conda:
+        "../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=mem_mb_on_attempt(4000),
+        runtime=30,
+    params:
+        panel=panel_transcripts,
+    script:
+        "../scripts/annotation_check.py"

@@ -72,6 +72,33 @@ def noisy_lines(w: Workdir) -> list[str]:
     return lines
 
 
+BAD_CELL = re.compile(r"^(None|nan|NaN|NA|null|inf|-inf)$|p\.None|c\.None|\bNone\b")
+CODING = re.compile(
+    r"missense|synonymous|stop_gained|stop_lost|start_lost|frameshift|inframe|protein_altering"
+    r"|stop_retained"
+)
+
+
+def bad_table_cells(results: Path) -> list[str]:
+    """Cells of every TSV under results/ that say None/nan, and panel rows without the HGVS
+    name they must have (c. always; p. whenever the consequence is coding)."""
+    problems = []
+    for table in sorted(results.rglob("*.tsv")):
+        lines = table.read_text().splitlines()
+        header = lines[0].split("\t") if lines else []
+        for n, line in enumerate(lines[1:], start=2):
+            cells = dict(zip(header, line.split("\t"), strict=False))
+            for column, value in cells.items():
+                if BAD_CELL.search(value):
+                    problems.append(f"{table.name}: line {n}, {column}: {value!r}")
+            if "hgvs_c" in cells and not cells["hgvs_c"].startswith(("c.", "n.")):
+                problems.append(f"{table.name}: line {n}: hgvs_c {cells['hgvs_c']!r}")
+            if "hgvs_p" in cells and CODING.search(cells.get("consequence", "")):
+                if not cells["hgvs_p"].startswith("p."):
+                    problems.append(f"{table.name}: line {n}: hgvs_p {cells['hgvs_p']!r}")
+    return problems
+
+
 @pytest.fixture
 def workdir(tmp_path) -> Workdir:
     return Workdir(tmp_path)

@@ -168,9 +168,12 @@ class PanelAnnotator:
             hgvs_p = ""
             if m.coding:
                 try:
-                    hgvs_p = _cut_after_stop(f"p.{self.mapper.c_to_p(var_c).posedit}")
+                    posedit = self.mapper.c_to_p(var_c).posedit
                 except hgvs.exceptions.HGVSError:
-                    hgvs_p = "p.?"
+                    posedit = None
+                # hgvs gives no posedit when it cannot translate (a CDS that does not fit the
+                # reference; annotation_check refuses those): the effect is unknown, "p.?"
+                hgvs_p = _cut_after_stop(f"p.{posedit}") if posedit is not None else "p.?"
         start_g = var_g.posedit.pos.start.base - self.accessions[chrom][1] - 1
         end_g = var_g.posedit.pos.end.base - self.accessions[chrom][1]
         exon, intron = exon_or_intron(m, start_g, end_g)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from concord.annotate import EXTEND, PanelAnnotator, grch38_accessions
 from concord.clinvar import ClinVar
 from concord.errors import InputError
-from concord.reference import reference_contigs
+from concord.reference import reference_contigs, reference_lengths
 from concord.transcripts import TranscriptModel, read_transcripts
 
 
@@ -26,6 +26,27 @@ def contig_accessions(config: dict, contigs: list[str]) -> dict[str, tuple[str, 
     return grch38_accessions(contigs)
 
 
+def check_named_contig_lengths(
+    config: dict, contigs: list[str], lengths: dict[str, int], source: str
+) -> None:
+    """A contig mapped to GRCh38 by its name alone must be the whole GRCh38 chromosome: a
+    window or another assembly under the same name would be named at the wrong positions."""
+    if config["reference"].get("accessions"):
+        return
+    from bioutils.assemblies import get_assembly
+
+    expected = {s["refseq_ac"]: s["length"] for s in get_assembly("GRCh38.p13")["sequences"]}
+    for contig in contigs:
+        accession = grch38_accessions([contig]).get(contig, (None,))[0]
+        if accession and contig in lengths and lengths[contig] != expected.get(accession):
+            raise InputError(
+                f"{source}: reference.accessions: contig {contig!r} is {lengths[contig]:,} bp but "
+                f"GRCh38 {contig} ({accession}) is {expected[accession]:,} bp: a window or "
+                "another assembly. Map it under reference.accessions, e.g. "
+                f"{contig}: {{accession: {accession}, offset: <0-based start of the window>}}"
+            )
+
+
 def load_panel(config: dict, source: str = "config") -> Panel:
     if not config.get("panel"):
         raise InputError(f"{source}: panel: no panel transcripts configured")
@@ -35,6 +56,9 @@ def load_panel(config: dict, source: str = "config") -> Panel:
     models = read_transcripts(config["annotation"]["gtf"], ids)
     ordered = [models[t] for t in ids]
     accessions = contig_accessions(config, contigs)
+    check_named_contig_lengths(
+        config, sorted({m.contig for m in ordered}), reference_lengths(fasta), source
+    )
     for m in ordered:
         if m.contig not in accessions:
             raise InputError(

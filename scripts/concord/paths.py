@@ -19,6 +19,7 @@ REFERENCE_DICT = f"{RESULTS}/reference/genome.dict"
 BWA_INDEX_EXTENSIONS = (".amb", ".ann", ".bwt", ".pac", ".sa")
 BWA_INDEX = tuple(f"{REFERENCE}{ext}" for ext in BWA_INDEX_EXTENSIONS)
 CONTIG_DIGESTS = f"{RESULTS}/reference/genome.contigs.tsv"
+ANNOTATION_CHECK = f"{RESULTS}/reference/annotation_check.json"
 SOFTWARE_VERSIONS = f"{RESULTS}/provenance/software_versions.tsv"
 TOOL_VERSION = f"{RESULTS}/provenance/versions/{{env}}.txt"
 
@@ -128,7 +129,7 @@ REPORT_SECTION = f"{REPORT_DIR}/sections/{{section}}_mqc.json"
 
 # What a centre reads or sends on (README "What comes out where").
 DELIVERABLES = (
-    REFERENCE, REFERENCE_FAI, REFERENCE_DICT, CONTIG_DIGESTS, SOFTWARE_VERSIONS,
+    REFERENCE, REFERENCE_FAI, REFERENCE_DICT, CONTIG_DIGESTS, ANNOTATION_CHECK, SOFTWARE_VERSIONS,
     FASTP_JSON, FASTP_HTML, BAM, BAI, MARKDUP_STATS, SAMTOOLS_STATS, FLAGSTAT,
     MOSDEPTH_SUMMARY, MOSDEPTH_DIST,
     SOMATIC_VCF, SOMATIC_TBI, SOMATIC_VALIDATION, GERMLINE_VCF, GERMLINE_TBI, GERMLINE_VALIDATION,

@@ -64,6 +64,14 @@ def reference_contigs(fasta: str, fai: str | None = None) -> list[str]:
         return [line[1:].split()[0].decode() for line in fh if line.startswith(b">")]
 
 
+def reference_lengths(fasta: str) -> dict[str, int]:
+    """Contig lengths from the FASTA's .fai (built next to it when missing)."""
+    import pysam
+
+    with pysam.FastaFile(fasta) as fh:
+        return dict(zip(fh.references, fh.lengths, strict=True))
+
+
 def scan_gtf(gtf: str, transcript_ids=()) -> tuple[dict[str, int], set[str]]:
     """One pass over a GTF: the first line of each contig, and which of `transcript_ids` occur.
 

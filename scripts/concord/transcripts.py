@@ -21,6 +21,8 @@ class TranscriptModel:
     exons: list[tuple[int, int]] = field(default_factory=list)  # 0-based half-open, genomic order
     cds: list[tuple[int, int]] = field(default_factory=list)  # CDS lines (stop codon excluded)
     stop_codon: list[tuple[int, int]] = field(default_factory=list)
+    tags: set[str] = field(default_factory=set)  # GTF `tag` values (cds_start_NF, MANE_Select...)
+    cds_phase: int = 0  # GTF frame of the 5'-most CDS line: where its first whole codon starts
 
     @property
     def coding(self) -> bool:
@@ -55,9 +57,12 @@ class TranscriptModel:
         ]
 
 
-def read_transcripts(gtf: str, transcript_ids: list[str]) -> dict[str, TranscriptModel]:
-    """The models of the given transcripts; a transcript absent from the GTF is an error."""
-    wanted = set(transcript_ids)
+def read_transcripts(
+    gtf: str, transcript_ids: list[str] | None
+) -> dict[str, TranscriptModel]:
+    """The models of the given transcripts (None: every transcript with exons in the GTF); a
+    transcript absent from the GTF is an error."""
+    wanted = None if transcript_ids is None else set(transcript_ids)
     models: dict[str, TranscriptModel] = {}
     with open_maybe_gzip(gtf, text=True) as fh:
         for line in fh:
@@ -66,19 +71,29 @@ def read_transcripts(gtf: str, transcript_ids: list[str]) -> dict[str, Transcrip
             f = line.rstrip("\n").split("\t")
             if len(f) < 9 or f[2] not in ("exon", "CDS", "stop_codon"):
                 continue
-            attrs = dict(GTF_ATTRIBUTE.findall(f[8]))
+            pairs = GTF_ATTRIBUTE.findall(f[8])
+            attrs = dict(pairs)
             tid = attrs.get("transcript_id")
-            if tid not in wanted:
+            if wanted is not None and tid not in wanted:
                 continue
             model = models.setdefault(
                 tid,
                 TranscriptModel(tid, attrs.get("gene_name", attrs.get("gene_id", "")), f[0], f[6]),
             )
+            model.tags.update(value for key, value in pairs if key == "tag")
             interval = (int(f[3]) - 1, int(f[4]))
+            if f[2] == "CDS" and f[7].isdigit():
+                five_prime = not model.cds or (
+                    interval[0] < min(model.cds)[0]
+                    if model.strand == "+"
+                    else interval[1] > max(model.cds)[1]
+                )
+                if five_prime:
+                    model.cds_phase = int(f[7])
             {"exon": model.exons, "CDS": model.cds, "stop_codon": model.stop_codon}[f[2]].append(
                 interval
             )
-    missing = [t for t in transcript_ids if t not in models or not models[t].exons]
+    missing = [t for t in transcript_ids or () if t not in models or not models[t].exons]
     if missing:
         raise InputError(
             f"{gtf}: panel transcript {missing[0]!r} is not in the GTF (no exon lines)"
@@ -86,7 +101,7 @@ def read_transcripts(gtf: str, transcript_ids: list[str]) -> dict[str, Transcrip
     for model in models.values():
         model.exons.sort()
         model.cds.sort()
-    return models
+    return {t: m for t, m in models.items() if m.exons}
 
 
 def cdot_json(

@@ -85,3 +85,15 @@ def test_panel_transcript_must_have_exons_in_the_gtf(fasta, tmp_path):
     check_gtf(str(gtf), str(fasta), transcript_ids=["T1"])
     with pytest.raises(InputError, match=r"panel transcript 'T12' is not in the GTF"):
         check_gtf(str(gtf), str(fasta), transcript_ids=["T12"])
+
+
+def test_a_window_named_like_a_grch38_chromosome_needs_accessions():
+    from concord.panel import check_named_contig_lengths
+
+    config = {"reference": {}}
+    with pytest.raises(InputError, match=r"contig 'chr22' is 200,000 bp but GRCh38 chr22 "):
+        check_named_contig_lengths(config, ["chr22"], {"chr22": 200_000}, "config")
+    check_named_contig_lengths(config, ["chr22"], {"chr22": 50_818_468}, "config")  # whole
+    check_named_contig_lengths(config, ["chrD1"], {"chrD1": 160_000}, "config")  # not GRCh38
+    windowed = {"reference": {"accessions": {"chr22": {"accession": "NC_000022.11"}}}}
+    check_named_contig_lengths(windowed, ["chr22"], {"chr22": 200_000}, "config")

@@ -167,3 +167,25 @@ def test_bad_input_stops_before_any_job(workdir, case):
     assert re.search(message, result.stderr), result.stderr[-2000:]
     assert not (workdir.path / "results").exists()
     assert not (workdir.path / "logs").exists()
+
+
+def test_an_annotation_that_does_not_fit_the_reference_stops_annotation_and_expression(workdir):
+    """Same contig names, coordinates 7 bp off (another build, an offset window): the GTF passes
+    the parse-time checks, so the early annotation_check job must stop the run before any panel
+    variant is named or any RNA sample quantified."""
+    gtf = workdir.path / "offset.gtf"
+    rows = []
+    for line in Path(workdir.config["annotation"]["gtf"]).read_text().splitlines():
+        f = line.split("\t")
+        f[3], f[4] = str(int(f[3]) + 7), str(int(f[4]) + 7)
+        rows.append("\t".join(f))
+    gtf.write_text("\n".join(rows) + "\n")
+    workdir.config["annotation"]["gtf"] = str(gtf)
+    targets = ["results/brca/PT01/PT01.brca.tsv", "results/expression/genes.counts.tsv"]
+    result = workdir.run("--cores", "2", *targets)
+    assert result.returncode != 0
+    assert re.search(r"offset.gtf does not fit .*genome.fa: only \d+ of \d+ introns", result.stderr)
+    assert re.search(r"offset.gtf: panel transcript GENA-201: .*not ATG", result.stderr)
+    results = workdir.path / "results"
+    assert not (results / "reference/annotation_check.json").exists()
+    assert not list(results.glob("brca/*/*.tsv")) and not (results / "expression/quant").exists()

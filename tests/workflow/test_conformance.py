@@ -7,7 +7,7 @@ import subprocess
 
 import pysam
 import pytest
-from conftest import DEMO, REPO
+from conftest import DEMO, REPO, bad_table_cells
 
 KIT = REPO.parent / "shared" / "conformance" / "brca-grch38-v1"
 METRICS = {"tp", "fp", "fn", "precision", "recall", "f1"}
@@ -143,6 +143,7 @@ def test_brca_kit_certificate(tmp_path):
             .read_text()
         )  # fmt: skip
         assert identity["verdict"] == "pass" and identity["concordance"] >= 0.95, identity
+    assert not bad_table_cells(out / "results")
     cert = json.loads((out / "certificate.json").read_text())
     assert cert["verdict"]["overall"] in ("pass", "fail")
     assert {c["metric"] for c in cert["verdict"]["criteria"]} >= {

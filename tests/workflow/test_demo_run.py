@@ -3,7 +3,7 @@
 import subprocess
 
 import pysam
-from conftest import Workdir, noisy_lines
+from conftest import Workdir, bad_table_cells, noisy_lines
 
 DNA_SAMPLES = ["PT01-tumor", "PT01-normal", "PT02-tumor", "PT02-normal"]
 
@@ -143,3 +143,9 @@ def test_a_clean_run_prints_no_errors_tracebacks_or_library_warnings(run_two_thr
     """htslib's [E::]/[W::] lines, Python tracebacks and warnings must not reach the user from a
     run that went well: each is either a real problem or noise that hides one."""
     assert not noisy_lines(run_two_threads)
+
+
+def test_no_table_says_none_or_lacks_an_hgvs_name(run_two_threads):
+    results = run_two_threads.path / "results"
+    assert len(list(results.rglob("*.tsv"))) > 10
+    assert not bad_table_cells(results)
