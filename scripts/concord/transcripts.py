@@ -57,9 +57,7 @@ class TranscriptModel:
         ]
 
 
-def read_transcripts(
-    gtf: str, transcript_ids: list[str] | None
-) -> dict[str, TranscriptModel]:
+def read_transcripts(gtf: str, transcript_ids: list[str] | None) -> dict[str, TranscriptModel]:
     """The models of the given transcripts (None: every transcript with exons in the GTF); a
     transcript absent from the GTF is an error."""
     wanted = None if transcript_ids is None else set(transcript_ids)
