@@ -7,7 +7,7 @@ SNAKEMAKE := $(VENV)/bin/snakemake
 # jobs find the venv's command-line tools (multiqc) the way an activated venv would
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: setup tools venv demo test conformance annotate lint clean-demo
+.PHONY: setup tools venv demo test conformance conformance-reference verify-certificate annotate lint clean-demo
 
 setup: tools venv
 
@@ -45,7 +45,19 @@ conformance: setup
 		--directory "$(OUT)" --configfile "$(abspath $(OUT))/config.yaml"
 	cp "$(OUT)/results/conformance/certificate.json" "$(OUT)/certificate.json"
 	@echo
-	@echo "concord conformance finished: $(OUT)/certificate.json (config used: $(OUT)/config.yaml)"
+	@$(VENV)/bin/python -c "import json,sys; c=json.load(open(sys.argv[1])); \
+		print('concord conformance:', c['conformance']['verdict'], *c['conformance']['reasons'][:5], sep='\n  ')" \
+		"$(OUT)/certificate.json"
+	@echo "certificate: $(OUT)/certificate.json (config used: $(OUT)/config.yaml)"
+
+# the network's reference digests for a kit version, from a run on the reference toolchain
+conformance-reference: conformance
+	$(VENV)/bin/python scripts/conformance_reference.py "$(KIT)" "$(OUT)"
+
+verify-certificate: venv
+	@if [ -z "$(CERT)" ] || [ -z "$(RESULTS)" ]; then \
+		echo "usage: make verify-certificate CERT=<certificate.json> RESULTS=<run dir>"; exit 2; fi
+	$(VENV)/bin/python scripts/verify_certificate.py "$(CERT)" "$(RESULTS)" "$(EXPECTED)"
 
 annotate: setup
 	@if [ -z "$(CONFIG)" ] || [ -z "$(VCF)" ] || [ -z "$(OUT)" ]; then \

@@ -62,6 +62,13 @@ RNA_SAMPLE = wi.alternation(RNA_SAMPLES) or "NO_RNA_SAMPLE"
 N_CHUNKS = config["calling"]["chunks"]
 HAS_PANEL = bool(config["panel"])
 KIT = config.get("conformance", {}).get("kit")
+CERTIFICATE_SETTINGS = {
+    "gtf": config["annotation"]["gtf"],
+    "tolerances": str(Path(workflow.basedir) / "resources" / "conformance" / "tolerances.yaml"),
+    "targets": config.get("conformance", {}).get("targets")
+    or str(Path(workflow.basedir) / "resources" / "conformance" / "targets.yaml"),
+    "expected": config.get("conformance", {}).get("expected"),
+}
 
 
 def workflow_script(name):
@@ -117,7 +124,9 @@ def fastp_reports():
 
 
 def unit_fastqs(wildcards):
-    return wi.unit_fastqs(SHEETS, wildcards.sample, wildcards.unit)
+    fastqs = wi.unit_fastqs(SHEETS, wildcards.sample, wildcards.unit)
+    # a conformance run reads no read before the kit is known intact
+    return fastqs | ({"kit_check": paths.KIT_CHECK} if KIT else {})
 
 
 def read_group(wildcards):
@@ -210,8 +219,12 @@ def conformance_source(wildcards):
     return wi.conformance_source(SHEETS, KIT, wildcards.patient, wildcards.which)
 
 
+def kit_files(wildcards):
+    return wi.kit_files(KIT)
+
+
 def certificate_inputs(wildcards):
-    return wi.certificate_inputs(SHEETS, KIT)
+    return wi.certificate_inputs(SHEETS, KIT, HAS_PANEL, CERTIFICATE_SETTINGS)
 
 
 def report_inputs(wildcards):

@@ -1,5 +1,22 @@
-# Conformance: score this run against a conformance kit's truth (only with `conformance.kit`).
-# The kit's truth and the run's calls are normalized the same way before they are compared.
+# Conformance: a centre's certificate for a conformance kit (only with `conformance.kit`): the
+# kit is intact, the reference and the toolchain are the network's, every standardized output
+# equals the network's reference outputs; and the method's accuracy against the kit's truth.
+
+
+rule kit_integrity:
+    input:
+        kit_files,
+    output:
+        paths.KIT_CHECK,
+    params:
+        kit=KIT,
+    log:
+        "logs/conformance/kit_integrity.log",
+    localrule: True
+    conda:
+        "../envs/python.yaml"
+    script:
+        "../scripts/kit_check.py"
 
 
 rule conformance_normalize:
@@ -27,6 +44,8 @@ rule conformance_certificate:
         unpack(certificate_inputs),
     output:
         paths.CERTIFICATE,
+    params:
+        panel=panel_transcripts,
     log:
         "logs/conformance/certificate.log",
     benchmark:
@@ -37,7 +56,5 @@ rule conformance_certificate:
     resources:
         mem_mb=mem_mb_on_attempt(2000),
         runtime=30,
-    params:
-        kit_name=Path(KIT).name if KIT else "",
     script:
         "../scripts/certificate.py"

@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from concord.errors import InputError
+from concord.kit_integrity import reference_digests_for, verify_kit
 
 MANIFEST_COLUMNS = ("sample_id", "patient", "kind", "role", "fastq_1", "fastq_2")
 
@@ -33,6 +34,20 @@ def prepare(kit: Path, out: Path, centre: str = "CONFORMANCE") -> Path:
         missing = [c for c in MANIFEST_COLUMNS if not row.get(c)]
         if missing:
             raise InputError(f"{manifest_path}: line {n}, column {missing[0]!r}: empty or missing")
+    integrity = verify_kit(kit)
+    if integrity["problems"]:
+        from concord import __version__
+        from concord.conformance import kit_failure_certificate
+        from concord.jsonio import sorted_keys, write_json
+
+        out.mkdir(parents=True, exist_ok=True)
+        certificate = out / "certificate.json"
+        write_json(sorted_keys(kit_failure_certificate(integrity, __version__)), certificate)
+        listed = "; ".join(integrity["problems"][:10])
+        raise InputError(
+            f"{kit}: conformance FAIL before any read was aligned: the kit does not match its "
+            f"SHA256SUMS ({len(integrity['problems'])} problem(s): {listed}); see {certificate}"
+        )
     (out / "config").mkdir(parents=True, exist_ok=True)
     samples = ["sample_id\tpatient_id\trole\tassay"]
     units = ["sample_id\tunit_id\tfastq_1\tfastq_2\tplatform"]
@@ -83,7 +98,12 @@ def prepare(kit: Path, out: Path, centre: str = "CONFORMANCE") -> Path:
         ]
         if (kit / "annotation" / "panel.tsv").is_file()
         else [],
-        "conformance": {"kit": str(kit)},
+        "conformance": {"kit": str(kit)}
+        | (
+            {"expected": str(expected)}
+            if (expected := reference_digests_for(integrity["version"]))
+            else {}
+        ),
     }
     path = out / "config.yaml"
     path.write_text(yaml.safe_dump(config, sort_keys=False))

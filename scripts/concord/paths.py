@@ -118,6 +118,7 @@ EXPRESSION_QC = f"{EXPRESSION}/qc.tsv"
 
 # --- conformance and the report ---------------------------------------------------------------
 CERTIFICATE = f"{RESULTS}/conformance/certificate.json"
+KIT_CHECK = f"{RESULTS}/conformance/kit_check.json"
 CONFORMANCE_SITES = f"{RESULTS}/conformance/normalized/{{patient}}.{{which}}.vcf"
 REPORT_DIR = f"{RESULTS}/report"
 REPORT_HTML = f"{REPORT_DIR}/multiqc.html"
@@ -141,7 +142,7 @@ DELIVERABLES = (
 INTERMEDIATE = (
     *BWA_INDEX, TOOL_VERSION, TRIMMED_R1, TRIMMED_R2, UNIT_BAM, CALLING_CHUNK, CHUNK_VCF,
     JOINT_VCF, JOINT_TBI, PANEL_EXONS_BED, PANEL_THRESHOLDS, PANEL_REGIONS, ALL_TRANSCRIPTS_FASTA,
-    *EXPRESSION_ANNOTATION.values(), SAMPLE_QUANT, SAMPLE_QUANT_QC, CONFORMANCE_SITES,
+    *EXPRESSION_ANNOTATION.values(), SAMPLE_QUANT, SAMPLE_QUANT_QC, CONFORMANCE_SITES, KIT_CHECK,
     REPORT_RUN_CONFIG, REPORT_VERSIONS,
 )  # fmt: skip
 

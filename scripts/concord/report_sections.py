@@ -103,7 +103,7 @@ def build_sections(
     if files.expression_qc:
         sections["expression_qc"] = expression_section(expression, settings["rna_min_mapping_rate"])
     if files.certificate:
-        sections["conformance"] = conformance_section(files.certificate)
+        sections |= conformance_sections(files.certificate)
     return sections
 
 
@@ -382,28 +382,82 @@ def expression_section(expression: pd.DataFrame, min_mapping_rate: float) -> dic
     )
 
 
-def conformance_section(certificate: str) -> dict:
+def conformance_sections(certificate: str) -> dict[str, dict]:
+    """The certificate's two verdicts: conformance (kit, reference, toolchain, each output's
+    equivalence) and accuracy (each network target met or missed)."""
     data = json.loads(Path(certificate).read_text())
-    verdict = data["verdict"]
+    verdict = data["conformance"]["verdict"]
     # row names are labels: MultiQC cleans row names like file names ("x.germline..." -> "x")
     rows = {
-        c["label"]: {
-            "metric": c["metric"], "value": c["value"], "target": c["target"],
-            "met": "yes" if c["met"] else "no",
+        "Kit integrity": _check_row(
+            data["kit"], f"{data['kit'].get('files_checked', 0)} files checked"
+        ),
+    }
+    for name in ("reference", "toolchain"):
+        if name in data:
+            rows[name.capitalize()] = _check_row(data[name], "")
+    outputs = data.get("equivalence", {}).get("outputs", {})
+    for n, (path, result) in enumerate(sorted(outputs.items()), start=1):
+        rows[f"Output {n:02d}"] = {
+            "file": path,
+            "status": result["status"],
+            "detail": result.get("tolerance") or _difference(result),
         }
-        for c in verdict["criteria"]
-    }  # fmt: skip
-    section = custom_content(
+    reasons = "; ".join(data["conformance"]["reasons"][:5]) or "none"
+    conformance = custom_content(
         "concord_conformance",
-        f"Conformance: {verdict['overall'].upper()}",
-        f"Certificate against kit `{data['kit']}` (results/conformance/certificate.json): "
-        f"overall **{verdict['overall']}**; each network target below.",
+        f"Conformance: {verdict}",
+        f"Certificate for kit `{data['kit'].get('name')}` (results/conformance/certificate.json): "
+        f"**{verdict}**. Does this installation reproduce the network's reference outputs? The "
+        f"kit, the reference, the toolchain and every standardized output decide. Reasons: "
+        f"{reasons}.",
         "table",
         rows,
         pconfig={"id": "concord_conformance_table", "title": "Conformance"},
+        headers=table_headers(["file", "status", "detail"]),
+    )
+    accuracy = data.get("accuracy", {})
+    targets = {
+        t["label"]: {
+            "metric": t["metric"],
+            "value": t["value"],
+            "target": t["target"],
+            "met": t["met"],
+        }
+        for t in accuracy.get("targets", [])
+    }
+    accuracy_section = custom_content(
+        "concord_accuracy",
+        "Accuracy against the kit's truth",
+        "The method's scores against the kit's truth and the network's targets "
+        "(resources/conformance/targets.yaml). A missed target describes the method; it does not "
+        "fail an installation whose outputs equal the reference outputs.",
+        "table",
+        targets,
+        pconfig={"id": "concord_accuracy_table", "title": "Accuracy"},
         headers=table_headers(["metric", "value", "target", "met"], value=number("value", 4)),
     )
-    return section if rows else note(section, "No network target applies to this run.")
+    if not targets:
+        accuracy_section = note(accuracy_section, "No network target applies to this run.")
+    return {"conformance": conformance, "accuracy": accuracy_section}
+
+
+def _check_row(section: dict, detail: str) -> dict:
+    problems = section.get("problems", [])
+    return {
+        "file": "",
+        "status": "FAIL" if problems else "ok",
+        "detail": "; ".join(problems[:3]) or detail or "-",
+    }
+
+
+def _difference(result: dict) -> str:
+    detail = result.get("detail")
+    if not isinstance(detail, dict):
+        return detail or "-"
+    counts = detail.get("counts", {})
+    parts = [f"{v} {k.replace('_', ' ')}" for k, v in counts.items() if v]
+    return ", ".join(parts) or detail.get("header", "-")
 
 
 # --- software versions ------------------------------------------------------------------------

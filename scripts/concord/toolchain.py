@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 ENVS = Path(__file__).resolve().parents[2] / "envs"
+REQUIREMENTS = Path(__file__).resolve().parents[2] / "requirements.txt"
 
 # conda packages that are the environment itself, not a tool or library concord pins
 UNPINNED = {"pip"}
@@ -48,3 +49,28 @@ def pins(envs: Path = ENVS) -> dict[str, str]:
                 )
             found[package] = (version, env)
     return {package: version for package, (version, _) in sorted(found.items())}
+
+
+def versions_match(ran: str, pin: str) -> bool:
+    """A tool's reported version matches its pin when it is the pin, or the pin followed by a
+    build suffix that is not part of the version number (bwa reports 0.7.17 as
+    "0.7.17-r1188"); 1.16.1 does not match 1.16."""
+    if ran == pin:
+        return True
+    return ran.startswith(pin) and ran[len(pin)] in "-+_ r"
+
+
+def requirement_pins(path: Path = REQUIREMENTS) -> dict[str, str]:
+    """{package: version} of requirements.txt (the workflow's own Python side, snakemake)."""
+    pins_ = {}
+    for line in path.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if "==" in line:
+            name, version = line.split("==", 1)
+            pins_[name.strip()] = version.strip()
+    return pins_
+
+
+def network_pins() -> dict[str, str]:
+    """Every pin: the envs, and requirements.txt for what no env holds (snakemake)."""
+    return {**requirement_pins(), **pins()}

@@ -230,14 +230,58 @@ def conformance_source(sheets: Sheets, kit: str, patient: str, which: str) -> st
     return str(kit_truth(kit, patient, which))
 
 
-def certificate_inputs(sheets: Sheets, kit: str) -> dict[str, str | list[str]]:
-    """Named inputs of the certificate: the kit's confident regions, the normalized sites per
-    set (lists over patients), and, with RNA samples and expression truth, both."""
+def equivalence_outputs(sheets: Sheets, panel: bool) -> list[str]:
+    """The standardized outputs a certificate compares with the network's reference digests:
+    per patient (first pair) the somatic and germline VCFs, the BRCA tables and coverage
+    verdicts; the expression matrices and their QC."""
+    out = []
+    for p in first_pair_per_patient(sheets):
+        out += [pair_path(paths.SOMATIC_VCF, p), pair_path(paths.GERMLINE_VCF, p)]
+        if panel:
+            out += [
+                paths.BRCA_OUTPUTS[k].format(patient=p.patient) for k in ("variants", "coverage")
+            ]
+    if rna_samples(sheets):
+        out += [*paths.EXPRESSION_MATRICES.values(), paths.EXPRESSION_QC]
+    return out
+
+
+def kit_files(kit: str) -> list[str]:
+    """Every file the kit's SHA256SUMS lists, and SHA256SUMS itself (the kit check's inputs)."""
+    from concord.kit_integrity import CHECKSUMS
+
+    checksums = Path(kit) / CHECKSUMS
+    if not checksums.is_file():
+        return []
+    names = [line.partition("  ")[2].strip() for line in checksums.read_text().splitlines()]
+    return [str(checksums)] + [str(Path(kit) / n) for n in names if n]
+
+
+def certificate_inputs(
+    sheets: Sheets, kit: str, panel: bool, settings: dict
+) -> dict[str, str | list[str]]:
+    """Named inputs of the certificate: the kit check, the reference identity, the versions that
+    ran, the outputs compared for equivalence, and the truth and calls scored for accuracy."""
     kit_dir = Path(kit)
     patients = conformance_patients(sheets, kit)
     if sheets.pairs and not patients:
         raise InputError(f"{kit_dir / 'truth'}: no somatic truth for any patient of this run")
-    inputs: dict[str, str | list[str]] = {"confident": str(kit_dir / "truth" / "confident.bed")}
+    inputs: dict[str, str | list[str]] = {
+        "kit_check": paths.KIT_CHECK,
+        "confident": str(kit_dir / "truth" / "confident.bed"),
+        "run_contigs": paths.CONTIG_DIGESTS,
+        "versions": paths.SOFTWARE_VERSIONS,
+        "ref": paths.REFERENCE,
+        "fai": paths.REFERENCE_FAI,
+        "gtf": settings["gtf"],
+        "tolerances": settings["tolerances"],
+        "targets": settings["targets"],
+        "outputs": equivalence_outputs(sheets, panel),
+    }
+    if (kit_dir / "reference" / "contigs.tsv").is_file():
+        inputs["kit_contigs"] = str(kit_dir / "reference" / "contigs.tsv")
+    if settings.get("expected"):
+        inputs["expected"] = settings["expected"]
     for which in CONFORMANCE_SETS:
         inputs[which] = [
             paths.CONFORMANCE_SITES.format(patient=p, which=which)
@@ -291,7 +335,7 @@ def report_inputs(sheets: Sheets, panel: bool, conformance: bool) -> dict[str, l
 
 REPORT_SECTIONS = (
     "verdicts", "thresholds", "identity", "somatic_summary", "somatic_vaf", "brca_findings",
-    "brca_coverage", "expression_qc", "conformance",
+    "brca_coverage", "expression_qc", "conformance", "accuracy",
 )  # fmt: skip
 
 
@@ -299,7 +343,7 @@ def report_sections(sheets: Sheets, panel: bool, conformance: bool) -> list[str]
     """The names of the report's own sections this run has."""
     left_out = set()
     if not conformance:
-        left_out.add("conformance")
+        left_out |= {"conformance", "accuracy"}
     if not rna_samples(sheets):
         left_out.add("expression_qc")
     if not panel:

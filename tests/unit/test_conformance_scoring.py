@@ -1,5 +1,11 @@
 from concord.conformance import Site, certificate, in_regions
 
+REFERENCE = "A" * 30 + "T" + "A" * 169  # A everywhere but position 31
+
+
+def fetch(contig, start, end):
+    return REFERENCE[start:end]
+
 
 def s(pos, ref="A", alt="G"):
     return Site("c1", pos, ref, alt)
@@ -14,9 +20,10 @@ def test_scoring_with_vaf_stratification():
     }
     calls = {s(10), s(20), s(99), s(50, "A", "AT")}
     germline = {s(99), s(77)}
-    cert = certificate({"P": {"truth": truth, "calls": calls, "germline": germline}})
+    cert = certificate({"P": {"truth": truth, "calls": calls, "germline": germline}}, fetch)
     assert cert["overall"]["snv"] == {
         "tp": 2,
+        "tp_call": 2,
         "fp": 1,
         "fn": 1,
         "precision": 0.6667,
@@ -28,6 +35,7 @@ def test_scoring_with_vaf_stratification():
     # below VAF 0.10: truth left out, and the call matching it counts as nothing
     assert cert["vaf_ge_010"]["snv"] == {
         "tp": 1,
+        "tp_call": 1,
         "fp": 1,
         "fn": 0,
         "precision": 0.5,
@@ -45,7 +53,9 @@ def test_scoring_with_vaf_stratification():
 
 
 def test_no_calls_gives_null_precision_not_a_crash():
-    cert = certificate({"P": {"truth": {s(10): {"vaf": 0.4}}, "calls": set(), "germline": set()}})
+    cert = certificate(
+        {"P": {"truth": {s(10): {"vaf": 0.4}}, "calls": set(), "germline": set()}}, fetch
+    )
     assert cert["overall"]["snv"]["precision"] is None
     assert cert["overall"]["snv"]["recall"] == 0.0
 
@@ -56,3 +66,22 @@ def test_confident_regions_are_bed_half_open():
     assert not in_regions(s(99), regions)
     assert in_regions(s(200), regions)
     assert not in_regions(Site("c1", 200, "AT", "A"), regions)  # REF runs past the end
+
+
+def test_a_delins_called_as_a_deletion_and_an_snv_is_one_true_positive():
+    """The scoring defect the certificate had: a 4-base delins called as a 1-base deletion and
+    an SNV three bases apart counted as two false positives and one false negative."""
+    reference = "CCCCCCCCCC" + "GATTACAGGC" + "CCCCCCCCCC"
+
+    def fetch10(contig, start, end):
+        return reference[start:end]
+
+    delins = Site("c1", 12, "ATTA", "TTG")  # GATTACA -> GTTGCA
+    pieces = {Site("c1", 11, "GA", "G"), Site("c1", 15, "A", "G")}
+    patients = {"P": {"truth": {delins: {"vaf": 0.4}}, "calls": pieces, "germline": set()}}
+    cert = certificate(patients, fetch10)
+    indel, snv = cert["overall"]["indel"], cert["overall"]["snv"]
+    assert (indel["tp"], indel["fn"], indel["fp"], indel["tp_call"]) == (1, 0, 0, 1)
+    assert (snv["tp"], snv["fn"], snv["fp"], snv["tp_call"]) == (0, 0, 0, 1)
+    assert indel["recall"] == 1.0 and snv["precision"] == 1.0
+    assert cert["recall_by_vaf"]["0.40"] == {"recall": 1.0, "found": 1, "total": 1}

@@ -2,7 +2,6 @@ import gzip
 
 import pandas as pd
 import pytest
-from concord.conformance import certificate_verdict
 from concord.report import (
     Check,
     flagstat_mapping_rate,
@@ -77,27 +76,6 @@ def test_vaf_histogram_bins_are_half_open():
     assert hist["0.00-0.05"] == 1 and hist["0.05-0.10"] == 1
     assert hist["0.50-0.75"] == 1 and hist["0.75-1.00"] == 1
     assert sum(hist.values()) == 4
-
-
-def test_certificate_verdict():
-    cert = {
-        "somatic": {
-            "vaf_ge_010": {"snv": {"f1": 0.98}, "indel": {"f1": 0.85}},
-            "recall_by_vaf": {"0.05": {"recall": 0.6}},
-            "germline_as_somatic": 0,
-        }
-    }
-    verdict = certificate_verdict(cert)
-    assert verdict["overall"] == "fail"
-    met = {c["metric"]: c["met"] for c in verdict["criteria"]}
-    assert met == {
-        "somatic.vaf_ge_010.snv.f1": True,
-        "somatic.vaf_ge_010.indel.f1": False,
-        "somatic.recall_by_vaf.0.05.recall": True,
-        "somatic.germline_as_somatic": True,
-    }  # no expression section: not judged
-    cert["somatic"]["vaf_ge_010"]["indel"]["f1"] = 0.95
-    assert certificate_verdict(cert)["overall"] == "pass"
 
 
 def test_report_check_names_rows_multiqc_merged(tmp_path):

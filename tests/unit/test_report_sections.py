@@ -258,34 +258,60 @@ def test_two_pairs_keep_their_own_files(tmp_path):
     assert verdicts["P2-T_vs_P2-N"]["somatic_pass"] == 0
 
 
-def test_conformance_section(tmp_path):
+def test_conformance_and_accuracy_sections(tmp_path):
     f = Files(tmp_path)
     files = files_for(f, ["P1"], [], panel=False)
     certificate = tmp_path / "certificate.json"
     certificate.write_text(
         json.dumps(
             {
-                "kit": "k1",
-                "verdict": {
-                    "overall": "pass",
-                    "criteria": [
+                "kit": {"name": "k1", "files_checked": 3, "problems": []},
+                "reference": {"problems": []},
+                "toolchain": {"problems": ["samtools 1.15 ran; the network pins 1.16.1"]},
+                "equivalence": {
+                    "outputs": {
+                        "results/somatic/P1/x.somatic.vcf.gz": {
+                            "status": "different",
+                            "detail": {
+                                "counts": {
+                                    "only_in_centre": 2,
+                                    "only_in_reference": 0,
+                                    "changed": 1,
+                                }
+                            },
+                        },
+                        "results/expression/genes.tpm.tsv": {"status": "identical"},
+                    }
+                },
+                "conformance": {"verdict": "FAIL", "reasons": ["toolchain: samtools"]},
+                "accuracy": {
+                    "targets": [
                         {
                             "metric": "somatic.x",
                             "label": "X",
                             "value": 1.0,
                             "target": ">= 0.9",
-                            "met": True,
+                            "met": "met",
                         }
-                    ],
+                    ]
                 },
             }
         )  # fmt: skip
     )
     files.certificate = str(certificate)
-    section = build_sections(dna_samples("P1"), [pair()], files, SETTINGS)["conformance"]
-    assert section["section_name"] == "Conformance: PASS"
-    assert section["data"] == {
-        "X": {"metric": "somatic.x", "value": 1.0, "target": ">= 0.9", "met": "yes"}
+    sections = build_sections(dna_samples("P1"), [pair()], files, SETTINGS)
+    conformance, accuracy = sections["conformance"], sections["accuracy"]
+    assert conformance["section_name"] == "Conformance: FAIL"
+    rows = conformance["data"]
+    assert rows["Toolchain"]["status"] == "FAIL" and "samtools" in rows["Toolchain"]["detail"]
+    assert rows["Kit integrity"] == {"file": "", "status": "ok", "detail": "3 files checked"}
+    assert rows["Output 02"] == {
+        "file": "results/somatic/P1/x.somatic.vcf.gz",
+        "status": "different",
+        "detail": "2 only in centre, 1 changed",
+    }
+    assert accuracy["data"] == {
+        "X": {"metric": "somatic.x", "value": 1.0, "target": ">= 0.9", "met": "met"}
     }
 
 

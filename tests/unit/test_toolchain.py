@@ -51,7 +51,7 @@ def test_debian_packages_are_the_pinned_versions():
 
 def test_requirements_pin_the_env_versions_of_python_packages():
     p, req = pins(), requirement_pins()
-    for package in ("pysam", "pandas", "pyarrow", "multiqc", "hgvs", "cdot"):
+    for package in ("pysam", "pandas", "pyarrow", "pyyaml", "multiqc", "hgvs", "cdot"):
         assert req[package] == p[package], (
             f"{package}: requirements {req[package]}, env {p[package]}"
         )
@@ -75,3 +75,13 @@ def test_a_run_asks_only_the_envs_it_uses():
     assert "salmon" not in version_environments(rna=False, panel=True)
     assert "hgvs" not in version_environments(rna=True, panel=False)
     assert set(version_environments(rna=True, panel=True)) == {*TOOLS, *PACKAGES}
+
+
+def test_a_reported_version_matches_its_pin_with_build_suffixes_only():
+    from concord.toolchain import versions_match
+
+    assert versions_match("0.7.17-r1188", "0.7.17")
+    assert versions_match("1.16", "1.16")
+    assert not versions_match("1.16.1", "1.16")
+    assert not versions_match("1.15.1", "1.16.1")
+    assert not versions_match("1.161", "1.16")
