@@ -64,7 +64,9 @@ HAS_PANEL = bool(config["panel"])
 KIT = config.get("conformance", {}).get("kit")
 CERTIFICATE_SETTINGS = {
     "gtf": config["annotation"]["gtf"],
-    "tolerances": str(Path(workflow.basedir) / "resources" / "conformance" / "tolerances.yaml"),
+    "tolerances": str(
+        Path(workflow.basedir) / "resources" / "conformance" / "tolerances.yaml"
+    ),
     "targets": config.get("conformance", {}).get("targets")
     or str(Path(workflow.basedir) / "resources" / "conformance" / "targets.yaml"),
     "expected": config.get("conformance", {}).get("expected"),

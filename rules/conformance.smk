@@ -8,13 +8,13 @@ rule kit_integrity:
         kit_files,
     output:
         paths.KIT_CHECK,
-    params:
-        kit=KIT,
     log:
         "logs/conformance/kit_integrity.log",
     localrule: True
     conda:
         "../envs/python.yaml"
+    params:
+        kit=KIT,
     script:
         "../scripts/kit_check.py"
 
@@ -44,8 +44,6 @@ rule conformance_certificate:
         unpack(certificate_inputs),
     output:
         paths.CERTIFICATE,
-    params:
-        panel=panel_transcripts,
     log:
         "logs/conformance/certificate.log",
     benchmark:
@@ -56,5 +54,7 @@ rule conformance_certificate:
     resources:
         mem_mb=mem_mb_on_attempt(2000),
         runtime=30,
+    params:
+        panel=panel_transcripts,
     script:
         "../scripts/certificate.py"
