@@ -26,6 +26,7 @@ def test_demo_dag(workdir):
         "samtools_dict": 1,
         "bwa_index": 1,
         "contig_digests": 1,
+        "annotation_check": 1,
         "fastp": 8,  # every unit, RNA included
         "bwa_mem": 6,  # DNA units only
         "markdup": 4,  # one per DNA sample: units merged
