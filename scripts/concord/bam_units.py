@@ -240,13 +240,13 @@ def with_bam_units(sheets: Sheets, reference: dict) -> Sheets:
     units = sheets.units
     path = units.attrs["path"]
     digests = ReferenceDigests(reference)
-    rows, first_use, unit_line = [], {}, {}
-    files = []
+    rows: list[list[dict]] = []  # per sheet row, its units (a BAM row's filled in below)
+    first_use, unit_line, files = {}, {}, []
     for i, row in enumerate(units.to_dict(orient="records")):
         line = i + 2
         unit_line[(row["sample_id"], row["unit_id"])] = line
+        rows.append([row | dict.fromkeys(DERIVED_COLUMNS, "")])
         if not row["bam"]:
-            rows.append(row | dict.fromkeys(DERIVED_COLUMNS, ""))
             continue
         where = f"{path}: line {line}, column 'bam'"
         key = os.path.realpath(row["bam"])
@@ -256,9 +256,10 @@ def with_bam_units(sheets: Sheets, reference: dict) -> Sheets:
                 "each BAM/CRAM belongs to one row (its read groups become its units)"
             )
         first_use[key] = line
-        files.append((line, row, read_aligned_file(row["bam"], where)))
+        files.append((i, row, read_aligned_file(row["bam"], where)))
     digests.prepare(c for _, _, f in files if f.format == "CRAM" for c, _ in f.contigs)
-    for line, row, found in files:
+    for i, row, found in files:
+        line = i + 2
         where = f"{path}: line {line}, column 'bam'"
         if found.format == "CRAM":
             check_cram_reference(found, where, digests)
@@ -269,6 +270,7 @@ def with_bam_units(sheets: Sheets, reference: dict) -> Sheets:
                 f"(SM {', '.join(samples)}); one row is the reads of one sample"
             )
         several = len(found.read_groups) > 1
+        rows[i] = []
         for group in found.read_groups or (ReadGroup(id=""),):
             unit = unit_id_of(row["unit_id"], group, several)
             if (row["sample_id"], unit) in unit_line and unit != row["unit_id"]:
@@ -278,7 +280,7 @@ def with_bam_units(sheets: Sheets, reference: dict) -> Sheets:
                     f"{unit_line[(row['sample_id'], unit)]} already has"
                 )
             unit_line.setdefault((row["sample_id"], unit), line)
-            rows.append(
+            rows[i].append(
                 row
                 | {
                     "unit_id": unit,
@@ -290,7 +292,11 @@ def with_bam_units(sheets: Sheets, reference: dict) -> Sheets:
                     "platform_unit": group.platform_unit,
                 }
             )
-    expanded = pd.DataFrame(rows, columns=[*units.columns, *DERIVED_COLUMNS], dtype=str)
+    expanded = pd.DataFrame(
+        [unit for row_units in rows for unit in row_units],
+        columns=[*units.columns, *DERIVED_COLUMNS],
+        dtype=str,
+    )
     expanded.attrs["path"] = path
     expanded = expanded.set_index(["sample_id", "unit_id"], drop=False)
     return Sheets(samples=sheets.samples, units=expanded, pairs=sheets.pairs)

@@ -77,10 +77,11 @@ def reference(tmp_path, **extra) -> dict:
     return {"fasta": write_fasta(tmp_path / "ref.fa", CONTIGS), **extra}
 
 
-def check(tmp_path, bam, ref=None, **row):
-    """with_bam_units on a sheet whose unit S1/L1 is `bam` (the row's other cells in `row`)."""
+def check(tmp_path, bam, ref=None, extra=(), **row):
+    """with_bam_units on a sheet whose unit S1/L1 is `bam` (the row's other cells in `row`),
+    followed by the rows `extra`."""
     unit = {"sample_id": "S1", "unit_id": "L1", "bam": bam, "platform": "ILLUMINA", **row}
-    return with_bam_units(sheets(tmp_path, unit), ref or reference(tmp_path))
+    return with_bam_units(sheets(tmp_path, unit, *extra), ref or reference(tmp_path))
 
 
 GROUPS = (
@@ -116,6 +117,20 @@ def test_each_read_group_becomes_a_unit_with_its_rg_fields(tmp_path):
     assert wi.read_group(s, "S2", "L1", "C1") == (
         r"@RG\tID:S2.L1\tSM:S2\tLB:S2\tPU:L1\tPL:ILLUMINA\tCN:C1"
     )
+
+
+def test_units_stay_in_sheet_order(tmp_path):
+    """Units are merged in sheet order: a BAM row's units take the row's place."""
+    bam = write_reads(tmp_path / "a.bam", GROUPS, reads=[("r1", 77, None, "FC1.1")])
+    fastq = {"sample_id": "S1", "unit_id": "L9", "fastq_1": str(OTHER_FASTQ[0]),
+             "fastq_2": str(OTHER_FASTQ[1]), "platform": "MGI"}  # fmt: skip
+    s = check(tmp_path, bam, unit_id="arch", extra=[fastq])
+    assert list(s.units.index) == [
+        ("S2", "L1"), ("S1", "arch-FC1_1"), ("S1", "arch-FC1_2"), ("S1", "L9")
+    ]  # fmt: skip
+    assert wi.sample_unit_bams(s, "S1") == [
+        paths.UNIT_BAM.format(sample="S1", unit=u) for u in ("arch-FC1_1", "arch-FC1_2", "L9")
+    ]
 
 
 def test_sheet_values_win_and_one_read_group_keeps_the_unit_id(tmp_path):
