@@ -190,3 +190,10 @@ def test_a_bam_whose_mates_are_missing_stops_at_the_revert(workdir, tmp_path):
     log = (workdir.path / "logs/qc/revert_bam/PT01-normal/L001.log").read_text()
     assert "R1-only.bam: reads without their mate" in log
     assert not (workdir.path / "results/qc/fastp/PT01-normal").exists()
+
+
+def test_second_bam_run_has_nothing_to_do(bam_run):
+    """The reverted FASTQs are gone (temp), and nothing asks for them again."""
+    result = bam_run.run("--cores", "2")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Nothing to be done" in result.stdout + result.stderr
