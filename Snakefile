@@ -1,4 +1,4 @@
-# concord: tumour/normal DNA and tumour RNA FASTQs to harmonized results.
+# concord: tumour/normal DNA and tumour RNA FASTQs (or BAM/CRAM) to harmonized results.
 # This file is the table of contents; every stage lives in rules/, logic in scripts/concord/.
 from snakemake.utils import min_version
 

@@ -11,6 +11,7 @@ sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 from concord import paths  # noqa: E402
 from concord import versions  # noqa: E402
 from concord import workflow_inputs as wi  # noqa: E402
+from concord.bam_units import with_bam_units  # noqa: E402
 from concord.config import check_paths_exist, validate_config  # noqa: E402
 from concord.errors import InputError  # noqa: E402
 from concord.reference import check_gtf  # noqa: E402
@@ -38,6 +39,7 @@ try:
         load_schema(SCHEMAS / "samples.schema.yaml"),
         load_schema(SCHEMAS / "units.schema.yaml"),
     )
+    SHEETS = with_bam_units(SHEETS, config["reference"])
 except InputError as error:
     raise WorkflowError(
         f"concord input check failed (nothing was run):\n{error}"
@@ -129,6 +131,14 @@ def unit_fastqs(wildcards):
     fastqs = wi.unit_fastqs(SHEETS, wildcards.sample, wildcards.unit)
     # a conformance run reads no read before the kit is known intact
     return fastqs | ({"kit_check": paths.KIT_CHECK} if KIT else {})
+
+
+def unit_bam(wildcards):
+    return wi.unit_bam(SHEETS, wildcards.sample, wildcards.unit)
+
+
+def revert_selection(wildcards):
+    return wi.revert_selection(SHEETS, wildcards.sample, wildcards.unit)
 
 
 def read_group(wildcards):

@@ -1,5 +1,48 @@
-# QC: read trimming (fastp) per unit, alignment QC per DNA sample, and QC of the calls
-# (bcftools stats of every standardized VCF, tumour/normal identity per pair).
+# QC: BAM/CRAM units reverted to FASTQ, read trimming (fastp) per unit, alignment QC per DNA
+# sample, and QC of the calls (bcftools stats of every standardized VCF, tumour/normal identity
+# per pair).
+
+
+rule revert_bam:
+    input:
+        bam=unit_bam,
+        ref=paths.REFERENCE,
+        fai=paths.REFERENCE_FAI,
+    output:
+        r1=temp(paths.REVERTED_R1),
+        r2=temp(paths.REVERTED_R2),
+        unpaired=temp(paths.REVERTED_UNPAIRED),
+    log:
+        "logs/qc/revert_bam/{sample}/{unit}.log",
+    benchmark:
+        "benchmarks/qc/revert_bam/{sample}/{unit}.tsv"
+    conda:
+        "../envs/samtools.yaml"
+    threads: 2
+    resources:
+        mem_mb=mem_mb_on_attempt(2000),
+        runtime=240,
+    params:
+        read_group=revert_selection,
+    shell:
+        # the reads as sequenced (docs/aligned-input.md): the unit's read group, primary records
+        # only (no secondary, supplementary or QC-failed ones), a CRAM decoded with the
+        # configured reference; mates brought together (collate -f keeps the order of a file
+        # whose mates already are together, such as an unaligned BAM, so its FASTQ is the
+        # original's); reverse-strand reads turned back, original qualities (OQ) where a
+        # recalibration kept them. A read without its mate fails the job instead of vanishing.
+        """
+        (samtools view -u -F 0xB00 {params.read_group} --reference {input.ref} -@ {threads} \
+            {input.bam} \
+            | samtools collate -f -u -O - {output.r1}.collate \
+            | samtools fastq -n -O -c 1 -1 {output.r1} -2 {output.r2} \
+                -0 {output.unpaired} -s {output.unpaired} -) 2>{log}
+        if test -s {output.unpaired}; then
+            echo "{input.bam}: reads without their mate, single-end or with the mate missing" \
+                "from the file: concord needs paired-end reads" >>{log}
+            exit 1
+        fi
+        """
 
 
 rule fastp:

@@ -99,6 +99,27 @@ def bad_table_cells(results: Path) -> list[str]:
     return problems
 
 
+def unaligned_bam(path: Path, groups: list[tuple[dict, Path, Path]]) -> Path:
+    """An unaligned BAM of paired FASTQs, reads in file order (samtools import): one read group
+    per (its @RG fields with ID, R1, R2), in the order given."""
+    parts = []
+    for n, (fields, r1, r2) in enumerate(groups):
+        parts.append(path.with_suffix(f".part{n}.bam"))
+        tags = [x for key, value in fields.items() for x in ("-r", f"{key}:{value}")]
+        subprocess.run(
+            ["samtools", "import", *tags, "-O", "BAM", "-o", parts[-1], "-1", r1, "-2", r2],
+            check=True,
+        )
+    lines = ["@HD\tVN:1.6\tSO:unsorted\tGO:query"]
+    lines += ["@RG\t" + "\t".join(f"{k}:{v}" for k, v in fields.items()) for fields, _, _ in groups]
+    header = path.with_suffix(".header.sam")
+    header.write_text("\n".join(lines) + "\n")
+    subprocess.run(["samtools", "cat", "-h", header, "-o", path, *parts], check=True)
+    for part in (*parts, header):
+        part.unlink()
+    return path
+
+
 @pytest.fixture
 def workdir(tmp_path) -> Workdir:
     return Workdir(tmp_path)

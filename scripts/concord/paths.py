@@ -24,6 +24,10 @@ SOFTWARE_VERSIONS = f"{RESULTS}/provenance/software_versions.tsv"
 TOOL_VERSION = f"{RESULTS}/provenance/versions/{{env}}.txt"
 
 # --- reads and alignment ----------------------------------------------------------------------
+# a BAM/CRAM unit's reads as paired FASTQ; reads without their mate go to UNPAIRED (must be empty)
+REVERTED_R1 = f"{RESULTS}/reverted/{{sample}}/{{unit}}_R1.fastq.gz"
+REVERTED_R2 = f"{RESULTS}/reverted/{{sample}}/{{unit}}_R2.fastq.gz"
+REVERTED_UNPAIRED = f"{RESULTS}/reverted/{{sample}}/{{unit}}.unpaired.fastq"
 TRIMMED_R1 = f"{RESULTS}/trimmed/{{sample}}/{{unit}}_R1.fastq.gz"
 TRIMMED_R2 = f"{RESULTS}/trimmed/{{sample}}/{{unit}}_R2.fastq.gz"
 FASTP_JSON = f"{RESULTS}/qc/fastp/{{sample}}/{{unit}}.fastp.json"
@@ -140,10 +144,10 @@ DELIVERABLES = (
 
 # Everything else the workflow writes (kept for re-runs and for the report, or temporary).
 INTERMEDIATE = (
-    *BWA_INDEX, TOOL_VERSION, TRIMMED_R1, TRIMMED_R2, UNIT_BAM, CALLING_CHUNK, CHUNK_VCF,
-    JOINT_VCF, JOINT_TBI, PANEL_EXONS_BED, PANEL_THRESHOLDS, PANEL_REGIONS, ALL_TRANSCRIPTS_FASTA,
-    *EXPRESSION_ANNOTATION.values(), SAMPLE_QUANT, SAMPLE_QUANT_QC, CONFORMANCE_SITES, KIT_CHECK,
-    REPORT_RUN_CONFIG, REPORT_VERSIONS,
+    *BWA_INDEX, TOOL_VERSION, REVERTED_R1, REVERTED_R2, REVERTED_UNPAIRED, TRIMMED_R1, TRIMMED_R2,
+    UNIT_BAM, CALLING_CHUNK, CHUNK_VCF, JOINT_VCF, JOINT_TBI, PANEL_EXONS_BED, PANEL_THRESHOLDS,
+    PANEL_REGIONS, ALL_TRANSCRIPTS_FASTA, *EXPRESSION_ANNOTATION.values(), SAMPLE_QUANT,
+    SAMPLE_QUANT_QC, CONFORMANCE_SITES, KIT_CHECK, REPORT_RUN_CONFIG, REPORT_VERSIONS,
 )  # fmt: skip
 
 # Directories written as a whole (their files are the tools' own layout).

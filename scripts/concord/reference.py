@@ -33,6 +33,29 @@ def contig_digests(fasta: str | Path) -> list[tuple[str, int, str]]:
     return out
 
 
+def contig_md5s(fasta: str, contigs, fai: str | None = None) -> dict[str, tuple[int, str]]:
+    """{contig: (length, md5)} for those of `contigs` the FASTA has. With a .fai (given, or
+    beside the FASTA) only those contigs are read; otherwise the whole FASTA is."""
+    wanted = set(contigs)
+    fai = fai or f"{fasta}.fai"
+    with open(fasta, "rb") as fh:
+        gz = fh.read(2) == b"\x1f\x8b"  # a .fai of a bgzipped FASTA counts uncompressed bytes
+    if gz or not os.path.isfile(fai):
+        return {name: (n, md5) for name, n, md5 in contig_digests(fasta) if name in wanted}
+    out = {}
+    with open(fai) as index, open(fasta, "rb") as fh:
+        for line in index:
+            name, length, offset, line_bases, line_width = line.split("\t")[:5]
+            if name not in wanted:
+                continue
+            length, line_bases, line_width = int(length), int(line_bases), int(line_width)
+            full_lines, rest = divmod(length, line_bases)
+            fh.seek(int(offset))
+            seq = fh.read(full_lines * line_width + rest).translate(None, _DROP).upper()
+            out[name] = (len(seq), hashlib.md5(seq).hexdigest())
+    return out
+
+
 def write_digests(digests: list[tuple[str, int, str]], path: str | Path) -> None:
     with open(path, "w") as fh:
         fh.write("contig\tlength\tmd5\n")

@@ -18,6 +18,9 @@ import yaml
 
 from concord.errors import InputError
 
+# Unit columns a sheet may leave out; the loaded sheet has them all, empty where absent.
+OPTIONAL_UNIT_COLUMNS = ("fastq_1", "fastq_2", "bam", "platform", "library_id", "flowcell", "lane")
+
 
 @dataclass(frozen=True)
 class Pair:
@@ -73,8 +76,9 @@ def validate_rows(df: pd.DataFrame, schema: dict) -> None:
         line = i + 2
         for error in sorted(validator.iter_errors(record), key=lambda e: list(e.path)):
             if error.validator == "required":
-                missing = next(f for f in schema["required"] if f not in record)
-                raise InputError(f"{path}: required column {missing!r} is missing")
+                missing = next(f for f in error.validator_value if f not in record)
+                why = "" if error.schema is schema else f" ({error.schema['description']})"
+                raise InputError(f"{path}: required column {missing!r} is missing{why}")
             if error.validator == "additionalProperties":
                 extra = sorted(set(record) - set(schema["properties"]))
                 raise InputError(
@@ -95,8 +99,10 @@ def _describe(error: jsonschema.ValidationError, value) -> str:
     if error.validator == "pattern":
         hint = error.schema.get("description", f"pattern {error.validator_value}")
         return f"{value!r} has characters that are not allowed here ({hint})"
-    if error.validator == "minLength":
-        return "must not be empty"
+    if error.validator in ("minLength", "maxLength"):
+        rule = "must not be empty" if error.validator == "minLength" else "must be empty"
+        why = error.schema.get("description")
+        return f"{rule} ({why})" if why else rule
     return error.message
 
 
@@ -106,6 +112,9 @@ def load_sheets(samples_path, units_path, samples_schema, units_schema) -> Sheet
     units = read_sheet(units_path)
     validate_rows(samples, samples_schema)
     validate_rows(units, units_schema)
+    for column in OPTIONAL_UNIT_COLUMNS:
+        if column not in units:
+            units[column] = ""
     _check_unique(samples, ["sample_id"])
     _check_unique(units, ["sample_id", "unit_id"])
     _check_units(samples, units)
@@ -139,6 +148,8 @@ def _check_units(samples: pd.DataFrame, units: pd.DataFrame) -> None:
             raise InputError(
                 f"{where}, column 'sample_id': sample {row['sample_id']!r} is not in {spath}"
             )
+        if row["bam"]:
+            continue  # checked against the reference by concord.bam_units
         if not row["fastq_2"]:
             raise InputError(
                 f"{where}, column 'fastq_2': empty; concord needs paired-end reads (R1 and R2)"

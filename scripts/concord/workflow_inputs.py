@@ -7,6 +7,7 @@ without a running workflow. Every path comes from concord.paths.
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -47,15 +48,39 @@ def fastp_reports(sheets: Sheets) -> list[str]:
 
 
 def unit_fastqs(sheets: Sheets, sample: str, unit: str) -> dict[str, str]:
+    """The unit's reads for trimming: its FASTQs, or those reverted from its BAM/CRAM."""
     row = sheets.units.loc[(sample, unit)]
+    if row["bam"]:
+        return {
+            "r1": paths.REVERTED_R1.format(sample=sample, unit=unit),
+            "r2": paths.REVERTED_R2.format(sample=sample, unit=unit),
+        }
     return {"r1": row["fastq_1"], "r2": row["fastq_2"]}
+
+
+def unit_bam(sheets: Sheets, sample: str, unit: str) -> str:
+    bam = sheets.units.loc[(sample, unit), "bam"]
+    if not bam:
+        raise InputError(f"unit {unit!r} of sample {sample!r} is FASTQ: nothing to revert")
+    return bam
+
+
+def revert_selection(sheets: Sheets, sample: str, unit: str) -> str:
+    """samtools view's option selecting the unit's read group ('' when the unit is the whole
+    file), quoted for the shell."""
+    group = sheets.units.loc[(sample, unit)].get("read_group")
+    return f"-r {shlex.quote(group)}" if group else ""
 
 
 def read_group(sheets: Sheets, sample: str, unit: str, centre: str) -> str:
     """The @RG line for bwa (tabs written as \\t, as bwa -R expects)."""
     row = sheets.units.loc[(sample, unit)]
     library = row.get("library_id") or sample
-    platform_unit = ".".join(x for x in (row.get("flowcell"), row.get("lane")) if x) or unit
+    platform_unit = (
+        ".".join(x for x in (row.get("flowcell"), row.get("lane")) if x)
+        or row.get("platform_unit")
+        or unit
+    )
     fields = [
         f"ID:{sample}.{unit}",
         f"SM:{sample}",

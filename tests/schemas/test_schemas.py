@@ -123,3 +123,45 @@ def test_unknown_platform(tmp_path):
         InputError, match=r"line 2, column 'platform': 'illumina' is not one of 'ILLUMINA'"
     ):
         validate_rows(df, load_schema(SCHEMAS / "units.schema.yaml"))
+
+
+UNITS_HEADER = "sample_id\tunit_id\tfastq_1\tfastq_2\tbam\tplatform\n"
+
+
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        (
+            "S1\tL1\ta.fq\tb.fq\tx.bam\tILLUMINA\n",
+            r"line 2, column 'fastq_1': must be empty \(bam is given, and a unit is either paired "
+            r"FASTQ or one BAM/CRAM, not both\)",
+        ),
+        (
+            "S1\tL1\t\tb.fq\tx.bam\t\n",
+            r"line 2, column 'fastq_2': must be empty \(bam is given",
+        ),
+        (
+            "S1\tL1\t\t\t\tILLUMINA\n",
+            r"line 2, column 'fastq_1': must not be empty \(a unit's reads are fastq_1 and "
+            r"fastq_2, or one BAM/CRAM in bam\)",
+        ),
+        (
+            "S1\tL1\ta.fq\tb.fq\t\t\n",
+            r"line 2, column 'platform': must not be empty \(the platform of FASTQ reads",
+        ),
+    ],
+    ids=["fastq_and_bam", "fastq_2_and_bam", "neither", "fastq_without_platform"],
+)
+def test_a_unit_is_fastq_or_bam(tmp_path, row, message):
+    with pytest.raises(InputError, match=message):
+        validate_rows(
+            write(tmp_path, UNITS_HEADER + row), load_schema(SCHEMAS / "units.schema.yaml")
+        )
+
+
+def test_bam_units_need_no_fastq_columns_and_may_leave_platform_to_the_rg(tmp_path):
+    schema = load_schema(SCHEMAS / "units.schema.yaml")
+    validate_rows(write(tmp_path, "sample_id\tunit_id\tbam\nS1\tL1\tx.cram\n"), schema)
+    validate_rows(write(tmp_path, UNITS_HEADER + "S1\tL1\t\t\tx.bam\t\n"), schema)
+    with pytest.raises(InputError, match=r"required column 'fastq_1' is missing \(a unit's reads"):
+        validate_rows(write(tmp_path, "sample_id\tunit_id\tplatform\nS1\tL1\tMGI\n"), schema)

@@ -7,6 +7,7 @@ from concord.reference import (
     check_expected_md5,
     check_gtf,
     contig_digests,
+    contig_md5s,
     reference_contigs,
 )
 
@@ -36,6 +37,13 @@ def test_digest_equals_samtools_dict_m5(fasta):
         for f in [dict(x.split(":", 1) for x in line.split("\t")[1:])]
     }
     assert {name: md5 for name, _, md5 in contig_digests(fasta)} == m5
+
+
+def test_digests_of_some_contigs_through_the_fai_equal_the_full_pass(fasta):
+    full = {name: (n, md5) for name, n, md5 in contig_digests(fasta)}
+    assert contig_md5s(str(fasta), ["c1", "chrX"]) == {"c1": full["c1"]}  # no .fai: whole file
+    subprocess.run(["samtools", "faidx", str(fasta)], check=True)
+    assert contig_md5s(str(fasta), ["c2", "c1"]) == full  # each contig read at its .fai offset
 
 
 def test_expected_md5_mismatch_names_the_contig(fasta):

@@ -1,9 +1,13 @@
 """Bad input stops the real workflow before any job, naming file, line and column; no results/."""
 
+import gzip
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import DEMO
 
 
 def cell(text: str, line: int, column: str) -> str:
@@ -104,6 +108,86 @@ def sample_without_units(w):
     return r"samples.tsv: line 7, column 'sample_id': sample 'PT02-rna' has no units"
 
 
+def with_bam_column(w) -> None:
+    w.units = "".join(
+        f"{row}\t{'bam' if n == 0 else ''}\n" for n, row in enumerate(w.units.splitlines())
+    )
+
+
+def reads(name: str) -> list[str]:
+    return [str(DEMO / "reads" / f"{name}_R{i}.fastq.gz") for i in (1, 2)]
+
+
+def fastq_and_bam(w):
+    with_bam_column(w)
+    w.units = set_cell(w.units, 3, "bam", str(w.path / "PT01-tumor_L002.bam"))
+    return (
+        r"units.tsv: line 3, column 'fastq_1': must be empty \(bam is given, and a unit is "
+        r"either paired FASTQ or one BAM/CRAM, not both\)"
+    )
+
+
+def neither_fastq_nor_bam(w):
+    with_bam_column(w)
+    w.units = set_cell(set_cell(w.units, 3, "fastq_1", ""), 3, "fastq_2", "")
+    return (
+        r"units.tsv: line 3, column 'fastq_1': must not be empty \(a unit's reads are fastq_1 "
+        r"and fastq_2, or one BAM/CRAM in bam\)"
+    )
+
+
+def bam_unit(w, line: int, bam: Path) -> None:
+    """Line `line` of the units sheet becomes a BAM unit reading `bam`."""
+    with_bam_column(w)
+    for column in ("fastq_1", "fastq_2"):
+        w.units = set_cell(w.units, line, column, "")
+    w.units = set_cell(w.units, line, "bam", str(bam))
+
+
+def missing_bam(w):
+    bam_unit(w, 4, w.path / "archive" / "PT01-normal.bam")
+    return r"units.tsv: line 4, column 'bam': BAM/CRAM .*archive/PT01-normal.bam does not exist"
+
+
+def single_end_bam(w):
+    """R1 alone, as single-end reads (names without /1, which samtools import reads as R1)."""
+    r1 = w.path / "PT01-normal_R1-only.fastq"
+    with gzip.open(reads("PT01-normal_L001")[0], "rt") as fh:
+        r1.write_text(fh.read().replace("/1\n", "\n"))
+    bam = w.path / "PT01-normal.R1-only.bam"
+    subprocess.run(["samtools", "import", "-0", str(r1), "-o", str(bam)], check=True)
+    bam_unit(w, 4, bam)
+    return (
+        r"units.tsv: line 4, column 'bam': BAM .*PT01-normal.R1-only.bam holds single-end reads "
+        r"\(read 'PT01-normal:L001:0000001' has FLAG 4, without 0x1 'paired'\)"
+    )
+
+
+def cram_on_another_reference(w):
+    """A CRAM written against the demo reference with one base of chrD1 changed."""
+    other = w.path / "other" / "genome.fa"
+    other.parent.mkdir()
+    lines = Path(w.config["reference"]["fasta"]).read_text().splitlines(keepends=True)
+    lines[1] = ("C" if lines[1][0] != "C" else "G") + lines[1][1:]  # chrD1:1
+    other.write_text("".join(lines))
+    subprocess.run(["bwa", "index", str(other)], check=True, capture_output=True)
+    cram = w.path / "PT01-normal.cram"
+    bwa = subprocess.run(
+        ["bwa", "mem", str(other), *reads("PT01-normal_L001")], check=True, capture_output=True
+    )
+    subprocess.run(
+        ["samtools", "view", "-C", "-T", str(other), "-o", str(cram), "-"],
+        input=bwa.stdout, check=True,
+    )  # fmt: skip
+    shutil.rmtree(other.parent)  # the CRAM must not find its own reference
+    bam_unit(w, 4, cram)
+    return (
+        r"units.tsv: line 4, column 'bam': CRAM .*PT01-normal.cram was written against another "
+        r"reference: contig 'chrD1' has M5 [0-9a-f]{32} in the CRAM, but "
+        r"a56c4b128a0eef3307a092c700bb9391 in reference.expected_md5"
+    )
+
+
 def gtf_contig_not_in_reference(w):
     gtf = w.path / "genes.gtf"
     text = Path(w.config["annotation"]["gtf"]).read_text()
@@ -150,6 +234,11 @@ CASES = [
     unit_of_unknown_sample,
     same_fastq_twice,
     sample_without_units,
+    fastq_and_bam,
+    neither_fastq_nor_bam,
+    missing_bam,
+    single_end_bam,
+    cram_on_another_reference,
     gtf_contig_not_in_reference,
     panel_transcript_not_in_gtf,
     gtf_without_transcript_id,

@@ -5,6 +5,7 @@ import shutil
 import subprocess
 
 import pytest
+from conftest import DEMO, unaligned_bam
 
 
 def job_counts(result) -> dict[str, int]:
@@ -90,3 +91,27 @@ def test_rna_samples_are_not_aligned_with_bwa(workdir, target):
     result = workdir.run("--dry-run", target)
     assert result.returncode != 0
     assert "No rule to produce" in result.stdout + result.stderr
+
+
+def test_bam_units_are_reverted_then_trimmed_like_fastq_units(workdir, tmp_path_factory):
+    """Both lanes of PT01-tumor as one unaligned BAM with two read groups: two units, each
+    reverted, then trimmed and aligned like a FASTQ unit."""
+    reads = DEMO / "reads"
+    bam = unaligned_bam(
+        tmp_path_factory.mktemp("archive") / "T.bam",
+        [
+            ({"ID": lane, "PL": "ILLUMINA"}, *sorted(reads.glob(f"PT01-tumor_{lane}_R?.fastq.gz")))
+            for lane in ("L001", "L002")
+        ],
+    )
+    rows = [r for r in workdir.units.splitlines() if not r.startswith("PT01-tumor\t")]
+    rows[0] += "\tbam"
+    rows = [rows[0]] + [f"{r}\t" for r in rows[1:]]
+    rows.append(f"PT01-tumor\tFC1\t\t\t\t\t\t\t{bam}")
+    workdir.units = "\n".join(rows) + "\n"
+    counts = job_counts(workdir.run("--dry-run", "--quiet", "rules"))
+    assert counts["revert_bam"] == 2
+    assert (counts["fastp"], counts["bwa_mem"], counts["markdup"]) == (8, 6, 4)
+    result = workdir.run("--dry-run", "results/qc/fastp/PT01-tumor/FC1-L002.fastp.json")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "results/reverted/PT01-tumor/FC1-L002_R1.fastq.gz" in result.stdout
