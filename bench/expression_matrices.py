@@ -44,7 +44,9 @@ def make_inputs(work: Path, n_samples: int, n_genes: int) -> None:
             fh.write("transcript_id\tlength\teffective_length\tcount\ttpm\n")
             np.savetxt(fh, table, fmt=["%s", "%d", "%.6f", "%.6f", "%.6f"], delimiter="\t")
         (work / f"S{s:04d}.qc.json").write_text(
-            '{"fragments": 1000000, "library_type": "IU", "mapping_rate": 0.9}\n'
+            '{"compatible_fragment_ratio": 1.0, "fragments": 1000000, "library_type": "ISR", '
+            '"mapping_rate": 0.9, "sense_fraction": 0.02, "strandedness": "stranded_reverse", '
+            '"warnings": []}\n'
         )
 
 

@@ -61,10 +61,63 @@ rule salmon_index:
         "salmon index -t {input} -i {output} -k 31 -p {threads} > {log} 2>&1"
 
 
+rule salmon_library_type:
+    input:
+        unpack(rna_sample_fastqs),
+        index=paths.SALMON_INDEX,
+    output:
+        temp(directory(paths.LIBRARY_TYPE_SALMON)),
+    log:
+        "logs/expression/salmon_library_type/{sample}.log",
+    benchmark:
+        "benchmarks/expression/salmon_library_type/{sample}.tsv"
+    wildcard_constraints:
+        sample=RNA_SAMPLE,
+    conda:
+        "../envs/salmon.yaml"
+    threads: 2
+    resources:
+        mem_mb=mem_mb_on_attempt(8000),
+        runtime=60,
+    params:
+        fastq_head=workflow_script("fastq_head.py"),
+        no_mapping=workflow_script("salmon_no_mapping.py"),
+    shell:
+        # the first 1,000,000 read pairs mapped unstranded (IU), so lib_format_counts.json
+        # counts every inward pair by its orientation (docs/expression.md, "Library type")
+        """
+        salmon quant -i {input.index} -l IU \
+            -1 <(python {params.fastq_head} 1000000 {input.r1}) \
+            -2 <(python {params.fastq_head} 1000000 {input.r2}) \
+            --validateMappings -p {threads} -o {output} >{log} 2>&1 \
+            || python {params.no_mapping} {log} {output} {input.r1}
+        """
+
+
+rule library_type:
+    input:
+        salmon=paths.LIBRARY_TYPE_SALMON,
+    output:
+        **paths.LIBRARY_TYPE,
+    log:
+        "logs/expression/library_type/{sample}.log",
+    wildcard_constraints:
+        sample=RNA_SAMPLE,
+    conda:
+        "../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=mem_mb_on_attempt(1000),
+        runtime=10,
+    script:
+        "../scripts/expression_library_type.py"
+
+
 rule salmon_quant:
     input:
         unpack(rna_sample_fastqs),
         index=paths.SALMON_INDEX,
+        library_type=paths.LIBRARY_TYPE["salmon_type"],
     output:
         **paths.SALMON_OUTPUTS,
     log:
@@ -83,11 +136,14 @@ rule salmon_quant:
         outdir=directory_of("quant"),
         no_mapping=workflow_script("salmon_no_mapping.py"),
     shell:
-        # library type inferred (-l A) and reported; --dumpEq writes the equivalence classes
-        # concord's EM reads (salmon's own quant.sf varies between runs, see docs/expression.md).
-        # A sample salmon refuses for lack of mapped fragments is recorded with mapping rate 0.
+        # the library type found by salmon_library_type (ISR, ISF or IU), never -l A: salmon's
+        # own detection switches type mid-run at a thread-dependent fragment; --dumpEq writes
+        # the equivalence classes concord's EM reads (salmon's own quant.sf varies between
+        # runs, see docs/expression.md). A sample salmon refuses for lack of mapped fragments
+        # is recorded with mapping rate 0.
         """
-        salmon quant -i {input.index} -l A -1 {input.r1} -2 {input.r2} --validateMappings \
+        salmon quant -i {input.index} -l "$(<{input.library_type})" \
+            -1 {input.r1} -2 {input.r2} --validateMappings \
             --dumpEq -p {threads} -o {params.outdir} >{log} 2>&1 \
             || python {params.no_mapping} {log} {params.outdir} {input.r1}
         """
@@ -98,6 +154,8 @@ rule expression_quant:
         eq=paths.SALMON_OUTPUTS["eq"],
         meta=paths.SALMON_OUTPUTS["meta"],
         lib=paths.SALMON_OUTPUTS["lib"],
+        salmon_log=paths.SALMON_OUTPUTS["salmon_log"],
+        library_type=paths.LIBRARY_TYPE["json"],
         fasta=paths.EXPRESSION_ANNOTATION["fasta"],
     output:
         quant=paths.SAMPLE_QUANT,

@@ -30,6 +30,10 @@ def main(log: str, outdir: str, r1_files: list[str]) -> int:
     )
     write_json({"expected_format": "unknown"}, out / "lib_format_counts.json")
     (out / "quant.sf").write_text("Name\tLength\tEffectiveLength\tTPM\tNumReads\n")
+    salmon_log = out / "logs" / "salmon_quant.log"
+    if not salmon_log.exists():  # salmon writes its own before refusing; keep the promise if not
+        salmon_log.parent.mkdir(exist_ok=True)
+        salmon_log.write_text(Path(log).read_text())
     flen = out / "libParams" / "flenDist.txt"
     if not flen.exists():  # no fragments, no length distribution: all zeros, as salmon writes it
         flen.parent.mkdir(exist_ok=True)

@@ -322,14 +322,28 @@ def fragment_sequence(genome, contig, start, length, variants) -> str:
     return "".join(out)[:length]
 
 
-class ReadWriter:
-    """Paired FASTQ.gz writer with a simple, seeded Illumina-like error and quality model."""
+# salmon's names for the read orientations of a paired library: read 1 from either strand (IU),
+# read 1 on the transcript's strand (ISF, e.g. ligation protocols), read 1 on the opposite
+# strand (ISR, dUTP / TruSeq Stranded)
+PROTOCOLS = ("IU", "ISF", "ISR")
 
-    def __init__(self, path1: Path, path2: Path, prefix: str, read_length: int, rng):
+
+class ReadWriter:
+    """Paired FASTQ.gz writer with a simple, seeded Illumina-like error and quality model.
+
+    protocol: which strand read 1 comes from (PROTOCOLS); the default draws it at random per pair.
+    """
+
+    def __init__(
+        self, path1: Path, path2: Path, prefix: str, read_length: int, rng, protocol: str = "IU"
+    ):
         # no file name and no time in the gzip header: the same seed gives the same bytes
         self.raw = [open(path1, "wb"), open(path2, "wb")]
         self.files = [gzip.GzipFile(filename="", mode="wb", fileobj=fh, mtime=0) for fh in self.raw]
         self.prefix, self.read_length, self.rng, self.n = prefix, read_length, rng, 0
+        if protocol not in PROTOCOLS:
+            raise ValueError(f"protocol {protocol} is not one of {', '.join(PROTOCOLS)}")
+        self.protocol = protocol
         pos = np.arange(read_length)
         self.error_rate = 0.001 + 0.009 * (pos / read_length) ** 3
 
@@ -345,8 +359,9 @@ class ReadWriter:
         return "".join(bases), "".join(qual)
 
     def write_pair(self, fragment: str) -> None:
+        """fragment: the sense strand (for RNA, the transcript's own sequence)."""
         self.n += 1
-        if self.rng.random() < 0.5:
+        if self.protocol == "ISF" or (self.protocol == "IU" and self.rng.random() < 0.5):
             r1, r2 = fragment, revcomp(fragment)
         else:
             r1, r2 = revcomp(fragment), fragment
@@ -382,12 +397,15 @@ def simulate_dna(rng, genome, targets, variants, role, writers) -> None:
         writers[i * len(writers) // n_pairs].write_pair(frag)
 
 
-def simulate_rna(rng, genome, transcripts, tpm: dict[str, float], writer) -> dict[str, int]:
+def simulate_rna(
+    rng, genome, transcripts, tpm: dict[str, float], writer, n_pairs: int = RNA_PAIRS
+) -> dict[str, int]:
+    """n_pairs fragments (200 +- 25 bp) drawn by TPM x effective length; pairs per transcript."""
     seqs = {t.transcript_id: t.sequence(genome) for t in transcripts}
     ids = sorted(tpm)
     eff = np.array([max(1, len(seqs[i]) - 200 + 1) for i in ids], dtype=float)
     p = np.array([tpm[i] for i in ids]) * eff
-    counts = rng.multinomial(RNA_PAIRS, p / p.sum())
+    counts = rng.multinomial(n_pairs, p / p.sum())
     order = []
     for tid, n in zip(ids, counts, strict=True):
         order.extend([tid] * int(n))
@@ -529,3 +547,64 @@ def generate(outdir: Path, seed: int = SEED) -> None:
             expression_rows.append(f"{sample}\t{tid}\t{gene_of[tid]}\t{tpm[tid]:.3f}\t{pairs[tid]}")
     (outdir / "truth" / "expression.transcripts.tsv").write_text("\n".join(expression_rows) + "\n")
     write_clinvar(outdir / "annotation" / "clinvar.vcf", variants, CONTIGS)
+
+
+# --- a stranded RNA library with a sense/antisense gene pair ------------------------------------
+# Not part of the bundled demo: tests/workflow/test_expression_stranded.py and
+# bench/expression_strandedness.py make it on the fly from the demo genome (docs/expression.md).
+
+ANTISENSE_GTF = "demo_antisense.gtf"
+
+
+def antisense_transcript() -> Transcript:
+    """ASGA-201: minus strand, 900 nt; its 3' exon covers the last 312 nt of GENA's last exon
+    on the other strand (two genes ending tail to tail)."""
+    exons = [(33_600, 34_200), (35_000, 35_300)]
+    return Transcript("ASGA-201", "ASGA", "ASGA", "lncRNA", "chrD1", "-", exons)
+
+
+def read_gtf_transcripts(path: Path) -> list[Transcript]:
+    """Transcript models (exons only) of a GTF written by write_gtf."""
+    exons: dict[str, list[tuple[int, int]]] = {}
+    models: dict[str, tuple] = {}
+    for line in Path(path).read_text().splitlines():
+        f = line.split("\t")
+        if f[2] != "exon":
+            continue
+        a = dict(part.strip().split(" ", 1) for part in f[8].split(";") if part.strip())
+        a = {k: v.strip('"') for k, v in a.items()}
+        tid = a["transcript_id"]
+        exons.setdefault(tid, []).append((int(f[3]) - 1, int(f[4])))
+        models[tid] = (a["gene_id"], a["gene_name"], a["transcript_type"], f[0], f[6])
+    return [Transcript(t, *models[t][:4], models[t][4], sorted(exons[t])) for t in models]
+
+
+def stranded_rna_library(
+    demo: Path, outdir: Path, protocol: str, n_pairs: int, tpm: dict[str, float], seed: int
+) -> dict[str, int]:
+    """The demo's GTF with ASGA-201 added (outdir/ANTISENSE_GTF) and n_pairs read pairs
+    (outdir/rna_R{1,2}.fastq.gz, 2x75, protocol as in ReadWriter) drawn from `tpm`, which names
+    every transcript to simulate. Returns the simulated pairs per transcript."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    antisense = antisense_transcript()
+    transcripts = read_gtf_transcripts(demo / "annotation" / "demo.gtf") + [antisense]
+    write_gtf(outdir / ANTISENSE_GTF, [antisense])
+    gtf = (demo / "annotation" / "demo.gtf").read_text() + (outdir / ANTISENSE_GTF).read_text()
+    (outdir / ANTISENSE_GTF).write_text(gtf)
+    genome = {}
+    name = None
+    for line in (demo / "reference" / "demo.fa").read_text().splitlines():
+        if line.startswith(">"):
+            name = line[1:].split()[0]
+            genome[name] = []
+        else:
+            genome[name].append(line)
+    genome = {k: "".join(v) for k, v in genome.items()}
+    rng = np.random.default_rng(seed)
+    writer = ReadWriter(
+        outdir / "rna_R1.fastq.gz", outdir / "rna_R2.fastq.gz", "stranded", READ_LENGTH_RNA, rng,
+        protocol,
+    )  # fmt: skip
+    pairs = simulate_rna(rng, genome, transcripts, tpm, writer, n_pairs)
+    writer.close()
+    return pairs

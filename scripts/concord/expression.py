@@ -160,18 +160,89 @@ def tpm(counts: np.ndarray, eff_len: np.ndarray) -> np.ndarray:
     return rate / s * 1e6 if s > 0 else rate
 
 
+# --- library type: which strand read 1 comes from -----------------------------------------
+
+# Cut-offs on the sense fraction, nf-core/rnaseq's defaults (--stranded_threshold 0.8,
+# --unstranded_threshold 0.1), not fitted to any dataset here: stranded when >= 80 % of the
+# pairs are in one orientation, unstranded when the two orientations differ by < 10 points.
+STRANDED_MIN_SHARE = 0.8
+UNSTRANDED_MAX_DIFFERENCE = 0.1
+# the salmon library type concord quantifies with, per strandedness call; an undetermined
+# library is quantified unstranded, which drops no fragment
+SALMON_LIBRARY_TYPE = {
+    "stranded_forward": "ISF",
+    "stranded_reverse": "ISR",
+    "unstranded": "IU",
+    "undetermined": "IU",
+}
+
+
+def strandedness(lib_format_counts: dict) -> dict:
+    """The library's strandedness from salmon's lib_format_counts.json of an unstranded (IU)
+    mapping, where every inward pair is counted by its orientation.
+
+    sense_fraction = ISF / (ISF + ISR): the share of inward pairs whose read 1 lies on the
+    transcript's strand (~1 stranded forward, ~0 stranded reverse as in dUTP, ~0.5
+    unstranded); None when no pair mapped inward.
+    """
+    isf, isr = int(lib_format_counts.get("ISF", 0)), int(lib_format_counts.get("ISR", 0))
+    sense = isf / (isf + isr) if isf + isr else None
+    if sense is None:
+        call = "undetermined"
+    elif sense >= STRANDED_MIN_SHARE:
+        call = "stranded_forward"
+    elif 1 - sense >= STRANDED_MIN_SHARE:
+        call = "stranded_reverse"
+    elif abs(sense - (1 - sense)) < UNSTRANDED_MAX_DIFFERENCE:
+        call = "unstranded"
+    else:
+        call = "undetermined"
+    return {
+        "ISF": isf,
+        "ISR": isr,
+        "sense_fraction": sense,
+        "strandedness": call,
+        "salmon_library_type": SALMON_LIBRARY_TYPE[call],
+    }
+
+
+# salmon's warnings about the library type, by the name qc.tsv gives them
+SALMON_WARNINGS = {
+    "salmon_strand_bias": "Detected a *potential* strand bias",
+    "salmon_incompatible_fragments": "disagreed with the provided library type",
+}
+
+
+# every name qc.tsv's warnings column can hold
+QC_WARNINGS = (*SALMON_WARNINGS, "strandedness_undetermined")
+
+
+def salmon_warnings(log_text: str) -> list[str]:
+    """The names of the SALMON_WARNINGS salmon's log contains, in SALMON_WARNINGS order."""
+    return [name for name, text in SALMON_WARNINGS.items() if text in log_text]
+
+
 # --- per-sample QC and the matrices --------------------------------------------------------
 
 
-def salmon_qc(quant_dir: str) -> dict:
-    """Mapping rate, library type and salmon's fragment-length estimate from salmon's output."""
+def salmon_qc(quant_dir: str, library: dict) -> dict:
+    """One sample's QC: salmon's figures from its quantification in quant_dir (fragments,
+    mapping rate, the library type it used, the share of fragments compatible with it, its
+    warnings) and `library`, the strandedness found before it (`strandedness`'s dict)."""
     d = Path(quant_dir)
     meta = json.loads((d / "aux_info" / "meta_info.json").read_text())
     lib = json.loads((d / "lib_format_counts.json").read_text())
+    warnings = salmon_warnings((d / "logs" / "salmon_quant.log").read_text())
+    if library["strandedness"] == "undetermined":
+        warnings.append("strandedness_undetermined")
     return {
         "fragments": int(meta["num_processed"]),
         "mapping_rate": float(meta["percent_mapped"]) / 100,
         "library_type": lib["expected_format"],
+        "compatible_fragment_ratio": float(lib.get("compatible_fragment_ratio", 0.0)),
+        "strandedness": library["strandedness"],
+        "sense_fraction": library["sense_fraction"],
+        "warnings": warnings,
     }
 
 
@@ -334,13 +405,19 @@ def read_quant(path: str) -> pd.DataFrame:
 
 
 def qc_row(sample: str, qc: dict, genes_detected: int, min_rate: float) -> dict:
-    """One line of qc.tsv: salmon's figures, genes with >= 1 fragment, the verdict."""
+    """One line of qc.tsv: salmon's figures, the strandedness, genes with >= 1 fragment, the
+    warnings (names, ';'-separated, empty when none) and the verdict."""
+    sense = qc["sense_fraction"]
     return {
         "sample": sample,
         "fragments": qc["fragments"],
         "mapping_rate": f"{qc['mapping_rate']:.4f}",
+        "strandedness": qc["strandedness"],
+        "sense_fraction": "" if sense is None else f"{sense:.4f}",
         "library_type": qc["library_type"],
+        "compatible_fragment_ratio": f"{qc['compatible_fragment_ratio']:.4f}",
         "genes_detected": genes_detected,
+        "warnings": ";".join(qc["warnings"]),
         "verdict": "pass" if passes_qc(qc, min_rate) else f"fail: mapping rate below {min_rate}",
     }
 

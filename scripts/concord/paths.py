@@ -95,6 +95,13 @@ EXPRESSION_ANNOTATION = {
     "left_out": f"{EXPRESSION}/annotation/left_out.tsv",
 }
 SALMON_INDEX = f"{EXPRESSION}/salmon_index"
+# the library-type check: salmon as unstranded (IU) on the sample's first read pairs, and the
+# strandedness concord reads from it (the JSON) with the library type salmon then quantifies with
+LIBRARY_TYPE_SALMON = f"{EXPRESSION}/library_type/salmon/{{sample}}"
+LIBRARY_TYPE = {
+    "json": f"{EXPRESSION}/library_type/{{sample}}.strandedness.json",
+    "salmon_type": f"{EXPRESSION}/library_type/{{sample}}.salmon_library_type.txt",
+}
 SALMON_DIR = f"{EXPRESSION}/salmon/{{sample}}"
 SALMON_OUTPUTS = {
     "eq": f"{SALMON_DIR}/aux_info/eq_classes.txt.gz",
@@ -102,6 +109,7 @@ SALMON_OUTPUTS = {
     "lib": f"{SALMON_DIR}/lib_format_counts.json",
     "quant": f"{SALMON_DIR}/quant.sf",
     "flen": f"{SALMON_DIR}/libParams/flenDist.txt",
+    "salmon_log": f"{SALMON_DIR}/logs/salmon_quant.log",
 }
 SAMPLE_QUANT = f"{EXPRESSION}/quant/{{sample}}.quant.tsv"
 SAMPLE_QUANT_QC = f"{EXPRESSION}/quant/{{sample}}.qc.json"
@@ -146,12 +154,13 @@ DELIVERABLES = (
 INTERMEDIATE = (
     *BWA_INDEX, TOOL_VERSION, REVERTED_R1, REVERTED_R2, REVERTED_UNPAIRED, TRIMMED_R1, TRIMMED_R2,
     UNIT_BAM, CALLING_CHUNK, CHUNK_VCF, JOINT_VCF, JOINT_TBI, PANEL_EXONS_BED, PANEL_THRESHOLDS,
-    PANEL_REGIONS, ALL_TRANSCRIPTS_FASTA, *EXPRESSION_ANNOTATION.values(), SAMPLE_QUANT,
-    SAMPLE_QUANT_QC, CONFORMANCE_SITES, KIT_CHECK, REPORT_RUN_CONFIG, REPORT_VERSIONS,
+    PANEL_REGIONS, ALL_TRANSCRIPTS_FASTA, *EXPRESSION_ANNOTATION.values(), *LIBRARY_TYPE.values(),
+    SAMPLE_QUANT, SAMPLE_QUANT_QC, CONFORMANCE_SITES, KIT_CHECK, REPORT_RUN_CONFIG,
+    REPORT_VERSIONS,
 )  # fmt: skip
 
 # Directories written as a whole (their files are the tools' own layout).
-DIRECTORIES = (SALMON_INDEX, SALMON_DIR, REPORT_DATA)
+DIRECTORIES = (SALMON_INDEX, LIBRARY_TYPE_SALMON, SALMON_DIR, REPORT_DATA)
 
 # Files a tool writes beside its declared outputs, which nothing reads (mosdepth's summaries and
 # indexes of the panel coverage run).

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from concord.expression import QC_WARNINGS
 from concord.report import (
+    VERDICT_COLOURS,
     Check,
     checks_from_config,
     custom_content,
@@ -359,16 +361,22 @@ def brca_coverage_section(coverage: pd.DataFrame, depth: int, genes: str) -> dic
 
 
 def expression_section(expression: pd.DataFrame, min_mapping_rate: float) -> dict:
-    rows = {
-        r["sample"]: {k: v for k, v in r.items() if k != "sample"}
-        for r in expression.to_dict("records")
-    }
+    rows = {}
+    for r in expression.to_dict("records"):
+        # empty cells (no warnings; no sense fraction when nothing mapped) read back as NaN
+        row = {k: None if pd.isna(v) else v for k, v in r.items() if k != "sample"}
+        row["warnings"] = row.get("warnings") or ""
+        rows[r["sample"]] = row
+    warn = {"warn": VERDICT_COLOURS["warn"]}
     return custom_content(
         "concord_expression_qc",
         "Expression QC",
-        "Per RNA sample: fragments, salmon's mapping rate and inferred library type, "
-        "genes with >= 1 fragment, and the verdict (a failed sample is left out of the "
-        f"matrices; floor {min_mapping_rate:g}).",
+        "Per RNA sample: fragments and salmon's mapping rate; the strandedness found from the "
+        "sense fraction of salmon's unstranded mapping of the first read pairs, the library "
+        "type salmon then quantified with and the share of fragments compatible with it; "
+        "genes with >= 1 fragment; salmon's warnings on the library type; the verdict (a failed "
+        f"sample is left out of the matrices; floor {min_mapping_rate:g}). docs/expression.md "
+        "explains each column.",
         "table",
         rows,
         pconfig={"id": "concord_expression_table", "title": "Expression"},
@@ -376,7 +384,28 @@ def expression_section(expression: pd.DataFrame, min_mapping_rate: float) -> dic
             [c for c in expression.columns if c != "sample"],
             fragments=number("fragments", 0),
             mapping_rate=number("mapping_rate", 4),
+            strandedness={
+                "title": "strandedness",
+                "description": "stranded_forward, stranded_reverse, unstranded or undetermined",
+                "cond_formatting_rules": {"warn": [{"s_eq": "undetermined"}]},
+                "cond_formatting_colours": [warn],
+            },
+            sense_fraction={
+                **number("sense_fraction", 4),
+                "description": "pairs with read 1 on the transcript's strand: ISF / (ISF + ISR)",
+            },
+            library_type={"title": "library_type", "description": "salmon's -l, e.g. ISR"},
+            compatible_fragment_ratio={
+                **number("compatible_fragment_ratio", 4),
+                "description": "share of fragments compatible with the library type (salmon)",
+            },
             genes_detected=number("genes_detected", 0),
+            warnings={
+                "title": "warnings",
+                "description": "salmon's warnings on the library type, and concord's",
+                "cond_formatting_rules": {"warn": [{"s_contains": w} for w in QC_WARNINGS]},
+                "cond_formatting_colours": [warn],
+            },
             verdict=verdict_header("verdict", "pass, or fail and why"),
         ),
     )

@@ -1,4 +1,5 @@
 import gzip
+import json
 
 import numpy as np
 import pandas as pd
@@ -8,7 +9,11 @@ from concord.expression import (
     build_matrices,
     em_counts,
     expression_annotation,
+    qc_row,
     read_equivalence_classes,
+    salmon_qc,
+    salmon_warnings,
+    strandedness,
     tpm,
     write_matrix,
 )
@@ -112,3 +117,126 @@ def test_matrices_sum_transcripts_to_genes_and_keep_sample_order(tmp_path):
     path = tmp_path / "genes.tpm.tsv"
     write_matrix(build_matrices(stack)["genes.tpm"], path, "tpm")
     assert path.read_text().splitlines()[1] == "g1\tA\t600000.0000\t500000.0000"
+
+
+def lib_format_counts(isf, isr, expected="IU", **more):
+    """salmon's lib_format_counts.json of a paired library mapped as `expected`."""
+    counts = dict.fromkeys(["MSF", "OSF", "MSR", "OSR", "SF", "SR", "MU", "OU", "IU", "U"], 0)
+    return {"expected_format": expected, "compatible_fragment_ratio": 1.0, **counts,
+            "ISF": isf, "ISR": isr, **more}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("isf", "isr", "call", "salmon_type"),
+    [
+        (86, 1500, "stranded_reverse", "ISR"),  # the real-data trial salmon called IU
+        (4700, 300, "stranded_forward", "ISF"),
+        (299, 324, "unstranded", "IU"),  # GEUVADIS (rna-real/a), salmon warned of strand bias
+        (620, 380, "undetermined", "IU"),  # neither: quantified unstranded, drops nothing
+        (80, 20, "stranded_forward", "ISF"),  # cut-offs: >= 0.8 in one orientation
+        (20, 80, "stranded_reverse", "ISR"),
+        (21, 79, "undetermined", "IU"),
+        (54, 46, "unstranded", "IU"),  # the orientations differ by < 0.1
+        (55, 45, "undetermined", "IU"),
+    ],
+)
+def test_strandedness_from_salmon_orientation_counts(isf, isr, call, salmon_type):
+    library = strandedness(lib_format_counts(isf, isr))
+    assert library["strandedness"] == call and library["salmon_library_type"] == salmon_type
+    assert library["sense_fraction"] == pytest.approx(isf / (isf + isr))
+    assert (library["ISF"], library["ISR"]) == (isf, isr)
+
+
+def test_strandedness_of_a_sample_where_nothing_mapped():
+    # salmon_no_mapping.py writes only the expected format
+    library = strandedness({"expected_format": "unknown"})
+    assert library["sense_fraction"] is None
+    assert (library["strandedness"], library["salmon_library_type"]) == ("undetermined", "IU")
+
+
+# salmon 1.10.1's log lines, as written (the long lines split here only)
+STRAND_BIAS_LOG = (
+    "[2026-12-02 05:48:45.406] [jointLog] [info] Mapping rate = 25.38%\n"
+    "[2026-12-02 05:48:45.426] [jointLog] [warning] NOTE: Read Lib [[ a.chr21.1.fq.gz, "
+    "a.chr21.2.fq.gz]] :\n\nDetected a *potential* strand bias > 1% in an unstranded protocol "
+    "check the file: a/lib_format_counts.json for details\n\n"
+)
+INCOMPATIBLE_LOG = (
+    "[2026-12-02 06:01:02.000] [jointLog] [warning] NOTE: Read Lib [[ r1.fq.gz, r2.fq.gz]] :\n\n"
+    "Greater than 5% of the fragments disagreed with the provided library type; check the "
+    "file: s/lib_format_counts.json for details\n\n"
+)
+
+
+def test_salmon_warnings_are_named():
+    assert salmon_warnings(STRAND_BIAS_LOG) == ["salmon_strand_bias"]
+    assert salmon_warnings(INCOMPATIBLE_LOG) == ["salmon_incompatible_fragments"]
+    assert salmon_warnings(INCOMPATIBLE_LOG + STRAND_BIAS_LOG) == [
+        "salmon_strand_bias", "salmon_incompatible_fragments",
+    ]  # fmt: skip
+    assert salmon_warnings("[jointLog] [info] Mapping rate = 99.1%\n") == []
+
+
+def salmon_dir(tmp_path, lib: dict, log: str):
+    d = tmp_path / "salmon"
+    (d / "aux_info").mkdir(parents=True)
+    (d / "logs").mkdir()
+    (d / "aux_info" / "meta_info.json").write_text(
+        json.dumps({"num_processed": 1600, "percent_mapped": 99.125})
+    )
+    (d / "lib_format_counts.json").write_text(json.dumps(lib))
+    (d / "logs" / "salmon_quant.log").write_text(log)
+    return str(d)
+
+
+def test_qc_of_a_stranded_library_reports_the_type_it_was_quantified_with(tmp_path):
+    library = strandedness(lib_format_counts(86, 1500))  # the unstranded check's counts
+    quant = salmon_dir(
+        tmp_path, lib_format_counts(0, 1500, "ISR", compatible_fragment_ratio=0.946), ""
+    )
+    qc = salmon_qc(quant, library)
+    assert qc == {
+        "fragments": 1600, "mapping_rate": pytest.approx(0.99125), "library_type": "ISR",
+        "compatible_fragment_ratio": 0.946, "strandedness": "stranded_reverse",
+        "sense_fraction": pytest.approx(86 / 1586), "warnings": [],
+    }  # fmt: skip
+    row = qc_row("S1", qc, 12, 0.5)
+    assert (row["strandedness"], row["sense_fraction"], row["library_type"]) == (
+        "stranded_reverse", "0.0542", "ISR",
+    )  # fmt: skip
+    assert (row["compatible_fragment_ratio"], row["warnings"], row["verdict"]) == (
+        "0.9460", "", "pass",
+    )  # fmt: skip
+
+
+def test_qc_passes_salmon_strand_bias_warning_on(tmp_path):
+    library = strandedness(lib_format_counts(299, 324))
+    quant = salmon_dir(tmp_path, lib_format_counts(299, 324), STRAND_BIAS_LOG)
+    row = qc_row("S1", salmon_qc(quant, library), 12, 0.5)
+    assert (row["strandedness"], row["library_type"]) == ("unstranded", "IU")
+    assert row["warnings"] == "salmon_strand_bias"
+
+
+def test_qc_of_an_undetermined_library_warns(tmp_path):
+    library = strandedness(lib_format_counts(620, 380))
+    quant = salmon_dir(tmp_path, lib_format_counts(620, 380), STRAND_BIAS_LOG)
+    row = qc_row("S1", salmon_qc(quant, library), 12, 0.5)
+    assert row["warnings"] == "salmon_strand_bias;strandedness_undetermined"
+    nothing = strandedness({"expected_format": "unknown"})
+    assert qc_row("S2", salmon_qc(quant, nothing), 0, 0.5)["sense_fraction"] == ""
+
+
+def test_fastq_head_cuts_r1_and_r2_at_the_same_record(tmp_path, capsysbinary):
+    import fastq_head
+
+    files = []
+    for unit in (1, 2):  # two units, read one after the other
+        path = tmp_path / f"u{unit}_R1.fastq.gz"
+        with gzip.open(path, "wt") as fh:
+            fh.writelines(f"@u{unit}r{i}\nACGT\n+\nFFFF\n" for i in range(3))
+        files.append(str(path))
+    fastq_head.main(4, files)
+    names = capsysbinary.readouterr().out.decode().splitlines()[::4]
+    assert names == ["@u1r0", "@u1r1", "@u1r2", "@u2r0"]
+    fastq_head.main(10, files)
+    assert len(capsysbinary.readouterr().out.decode().splitlines()) == 24  # all 6 records

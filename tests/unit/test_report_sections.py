@@ -116,6 +116,10 @@ def files_for(f: Files, patients, somatic_records, panel=True) -> ReportFiles:
     return files
 
 
+EXPRESSION_QC_HEADER = (
+    "sample", "fragments", "mapping_rate", "strandedness", "sense_fraction", "library_type",
+    "compatible_fragment_ratio", "genes_detected", "warnings", "verdict",
+)  # fmt: skip
 COVERAGE_HEADER = ("sample", "gene", "transcript", "exon", "length", "frac_ge_20x", "verdict")
 VARIANT_HEADER = (
     "patient", "origin", "gene", "chrom", "pos", "ref", "alt", "hgvs_c", "hgvs_p",
@@ -154,9 +158,10 @@ def test_full_run_has_every_section_with_verdicts_per_sample_and_pair(tmp_path):
     ]
     files.expression_qc = f.table(
         "qc.tsv",
-        ("sample", "fragments", "mapping_rate", "library_type", "genes_detected", "verdict"),
-        [("P1-R", "1000", "0.40", "IU", "3", "fail: mapping rate 0.4 < 0.5")],
-    )
+        EXPRESSION_QC_HEADER,
+        [("P1-R", "1000", "0.40", "unstranded", "0.4920", "IU", "1.0000", "3", "",
+          "fail: mapping rate 0.4 < 0.5")],
+    )  # fmt: skip
     samples = dna_samples("P1") + [
         {"sample": "P1-R", "patient": "P1", "role": "tumor", "assay": "rna"}
     ]
@@ -185,6 +190,45 @@ def test_full_run_has_every_section_with_verdicts_per_sample_and_pair(tmp_path):
     finding = sections["brca_findings"]["data"]["P1 c1:10 A>C"]
     assert finding["hgvs_p"] == "p.(Lys2Thr)" and finding["tumor_vaf"] == pytest.approx(0.3)
     assert list(sections["brca_coverage"]["data"]) == ["P1-T G exon 1 of 2"]
+    expression = sections["expression_qc"]
+    assert list(expression["headers"]) == list(EXPRESSION_QC_HEADER[1:])
+    assert expression["data"]["P1-R"]["warnings"] == ""  # an empty cell, not NaN
+
+
+def test_expression_section_shows_strandedness_and_salmon_warnings(tmp_path):
+    f = Files(tmp_path)
+    files = files_for(f, ["P1"], [], panel=False)
+    files.expression_qc = f.table(
+        "qc.tsv",
+        EXPRESSION_QC_HEADER,
+        [
+            ("P1-R", "1586", "0.9900", "stranded_reverse", "0.0542", "ISR", "0.9460", "12", "",
+             "pass"),
+            ("P2-R", "623", "0.9500", "unstranded", "0.4799", "IU", "1.0000", "11",
+             "salmon_strand_bias", "pass"),
+            ("P3-R", "1000", "0.0000", "undetermined", "", "IU", "0.0000", "0",
+             "strandedness_undetermined", "fail: mapping rate below 0.5"),
+        ],
+    )  # fmt: skip
+    rna = [
+        {"sample": f"P{i}-R", "patient": f"P{i}", "role": "tumor", "assay": "rna"}
+        for i in (1, 2, 3)
+    ]
+    section = build_sections(dna_samples("P1") + rna, [pair()], files, SETTINGS)["expression_qc"]
+    rows = section["data"]
+    assert rows["P1-R"]["strandedness"] == "stranded_reverse"
+    assert rows["P1-R"]["sense_fraction"] == pytest.approx(0.0542)
+    assert rows["P1-R"]["library_type"] == "ISR" and rows["P1-R"]["warnings"] == ""
+    assert rows["P2-R"]["warnings"] == "salmon_strand_bias"
+    assert rows["P3-R"]["sense_fraction"] is None  # nothing mapped: no fraction, no NaN
+    assert rows["P3-R"]["warnings"] == "strandedness_undetermined"
+    json.dumps(section, allow_nan=False)  # MultiQC's custom content must be plain JSON
+    # the warnings column is coloured for every name it can hold
+    rules = section["headers"]["warnings"]["cond_formatting_rules"]["warn"]
+    for name in ("salmon_strand_bias", "salmon_incompatible_fragments",
+                 "strandedness_undetermined"):  # fmt: skip
+        assert {"s_contains": name} in rules
+    assert "strand" in section["headers"]["sense_fraction"]["description"]
 
 
 def test_no_pass_calls_still_gives_every_section(tmp_path):

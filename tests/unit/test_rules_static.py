@@ -125,7 +125,7 @@ def shell_commands(shell: str) -> set[str]:
             words.pop(0)
         if not words or words[0] in SHELL_WORDS:
             continue
-        if words[0].startswith(("{", "$", "-", ">", "2>", "\\", '"', "'")):
+        if words[0].startswith(("{", "$", "-", ">", "<", "2>", "\\", '"', "'")):
             continue
         commands.add(words[0])
     return commands
@@ -208,6 +208,9 @@ def test_the_static_checks_catch_a_missing_tool_or_module(tmp_path):
     ) == {"samtools"}
     linked = shell_commands("for f in {input}; do ln -sfn $(realpath $f) x; done")
     assert linked == {"ln", "realpath"}
+    # bash reads a file with $(< file) itself; <(...) runs its command
+    substituted = shell_commands('salmon -l "$(<{input.t})" -1 <(python h.py 5 {input.r1})')
+    assert substituted == {"salmon", "python"}
     script = tmp_path / "s.py"
     script.write_text(
         "import json\nfrom concord.coverage import DEPTHS\n\ndef f():\n    import hgvs\n"

@@ -48,7 +48,9 @@ def test_demo_dag(workdir):
         "gffread_transcriptome": 1,
         "expression_annotation": 1,
         "salmon_index": 1,
-        "salmon_quant": 2,  # RNA samples only
+        "salmon_library_type": 2,  # RNA samples only
+        "library_type": 2,
+        "salmon_quant": 2,
         "expression_quant": 2,
         "expression_matrices": 1,
         "bcftools_stats": 4,  # somatic per pair, germline per normal

@@ -32,10 +32,11 @@ def test_gene_counts_follow_the_simulated_fragments(run_two_threads):
             expected = truth[(sample, row["gene_id"])]
             assert abs(float(row[sample]) - expected) <= 0.01 * expected + 1, (row, expected)
     qc = read_tsv(run_two_threads.path / "results/expression/qc.tsv")
-    assert [(q["sample"], q["library_type"], q["verdict"]) for q in qc] == [
-        ("PT01-rna", "IU", "pass"),
-        ("PT02-rna", "IU", "pass"),
+    assert [(q["sample"], q["strandedness"], q["library_type"], q["verdict"]) for q in qc] == [
+        ("PT01-rna", "unstranded", "IU", "pass"),  # the demo's reads are unstranded
+        ("PT02-rna", "unstranded", "IU", "pass"),
     ]
+    assert all(abs(float(q["sense_fraction"]) - 0.5) < 0.02 and q["warnings"] == "" for q in qc)
     assert all(float(q["mapping_rate"]) > 0.95 and int(q["genes_detected"]) == 4 for q in qc)
 
 
@@ -81,6 +82,12 @@ def test_sample_that_does_not_map_fails_qc_and_is_left_out(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     qc = {q["sample"]: q for q in read_tsv(tmp_path / "results/expression/qc.tsv")}
     assert qc["PT03-rna"]["verdict"] == "fail: mapping rate below 0.5"
+    # nothing mapped, so no orientation to count: quantified unstranded, and said so
+    assert (qc["PT03-rna"]["strandedness"], qc["PT03-rna"]["sense_fraction"]) == (
+        "undetermined",
+        "",
+    )
+    assert qc["PT03-rna"]["warnings"] == "strandedness_undetermined"
     assert float(qc["PT03-rna"]["mapping_rate"]) < 0.1
     header = (tmp_path / "results/expression/genes.counts.tsv").read_text().splitlines()[0]
     assert header == "gene_id\tgene_name\tPT01-rna\tPT02-rna"

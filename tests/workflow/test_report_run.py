@@ -59,6 +59,14 @@ def test_report_numbers_match_the_pipeline_outputs(run_two_threads):
         brca_rows = sum(1 for _ in fh) - 1
     findings = table(data / "multiqc_concord_brca_table.txt")
     assert sum(r["patient"] == "PT01" for r in findings.values()) == brca_rows
+    expression = table(data / "multiqc_concord_expression_table.txt")
+    with open(results / "expression" / "qc.tsv") as fh:
+        qc = {row["sample"]: row for row in csv.DictReader(fh, delimiter="\t")}
+    assert set(expression) == set(qc) == {"PT01-rna", "PT02-rna"}
+    for sample, row in qc.items():
+        for column in ("strandedness", "library_type", "warnings", "verdict"):
+            assert expression[sample][column] == row[column], (sample, column)
+        assert float(expression[sample]["sense_fraction"]) == float(row["sense_fraction"])
     versions = table(data / "multiqc_software_versions.txt")
     assert versions["RNA tools"]["salmon"] == "1.10.1"
     assert versions["DNA tools"]["samtools"] == "1.16.1"
