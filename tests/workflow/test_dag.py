@@ -26,6 +26,7 @@ def test_demo_dag(workdir):
         "samtools_dict": 1,
         "bwa_index": 1,
         "contig_digests": 1,
+        "annotation_check": 1,
         "fastp": 8,  # every unit, RNA included
         "bwa_mem": 6,  # DNA units only
         "markdup": 4,  # one per DNA sample: units merged
@@ -37,6 +38,7 @@ def test_demo_dag(workdir):
         "calling_chunks": 1,
         "freebayes_chunk": 16,  # 2 pairs x 8 chunks
         "gather_joint_calls": 2,
+        "fragment_evidence": 2,  # one per pair
         "somatic_vcf": 2,
         "germline_vcf": 2,  # one per normal
         "validate_vcf": 4,
