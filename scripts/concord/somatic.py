@@ -18,23 +18,28 @@ from dataclasses import asdict, dataclass
 
 @dataclass(frozen=True)
 class SomaticThresholds:
-    # TLOD: expected false positives from sequencing errors <= 1 per Mb over depths 30-500 and
-    # base qualities Q25-40 (bench/somatic_thresholds.py)
+    """Each value is derived from a stated error rate, not fitted to a kit (concord.null_model,
+    bench/somatic_thresholds.py, docs/somatic-model.md)."""
+
+    # TLOD: sequencing errors give at most 1 false positive per Mb at depths 30-500 and base
+    # qualities Q25-40
     min_tumor_lod: float = 5.9
-    # NLOD: germline heterozygotes leaking as somatic <= 0.1 per Mb (1,000 heterozygous sites
-    # per Mb, each with probability ~10^-NLOD of looking absent in the normal)
-    min_normal_lod: float = 4.0
+    # NLOD: at most 0.1 germline heterozygotes per Mb look absent from a normal of 8-200
+    # fragments (1,000 heterozygous sites per Mb)
+    min_normal_lod: float = 3.8
     # the normal may hold this share of the tumour's allele fraction (tumour cells in the normal)
     tumor_in_normal: float = 0.05
-    # NALOD: a true somatic call is lost to sequencing errors in the normal with p <= 0.001
+    # NALOD: sequencing errors in the normal cost at most 1 in 1,000 true somatic calls
     max_normal_artifact_lod: float = 2.6
     # a normal fraction a heterozygote gives with p >= this is germline-like (two-sided binomial)
     germline_balance_p: float = 0.001
-    # strand and read-orientation artefacts: log-odds of "one side only" over "as the REF";
-    # a true variant is lost with p <= 0.001 (all of >= 12 fragments on one side)
-    max_bias_lod: float = 3.0
+    # strand and read-orientation artefacts: log-odds of "one side only" (the other side's few
+    # fragments errors at bias_artifact_rate) over "split as the REF"; at most 1 in 1,000 true
+    # variants reach it by chance
+    max_bias_lod: float = 2.7
     bias_artifact_rate: float = 0.01
-    # median distance of ALT observations from the aligned read end (bases)
+    # median distance of ALT observations from the aligned read end (bases): at most 0.5 % of
+    # true 3-fragment variants with 2x150 reads fall below it by chance
     min_read_end_distance: float = 3.0
     min_alt_mapq: float = 30.0
 
