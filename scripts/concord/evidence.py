@@ -252,9 +252,15 @@ def read_observation(
     left = query_position(read, w.start)
     right = query_position(read, w.end - 1)
     seq, quals = read.query_sequence, read.query_qualities
-    if seq is None or quals is None or (left is None and right is None):
+    if seq is None or quals is None:
         return None
     whole = left is not None and right is not None
+    if not whole and read.reference_start <= w.start and read.reference_end >= w.end:
+        # aligned across the window, but a deletion takes an end of it: the read has another
+        # allele here (a deletion over an SNV: VCF's "*")
+        return _observation(read, OTHER, 0, left if left is not None else right or 0)
+    if left is None and right is None:
+        return None
     # (cost, allele, haplotype, where its first base sits in the read, bases covered)
     compared = []
     for allele, haplotypes in ((REF, w.ref), (ALT, w.alt)):
@@ -297,6 +303,11 @@ def read_observation(
                 return None
             quality = sum(quals[p] for p in positions) // len(positions)
         quality = min(quality, read.mapping_quality)
+    return _observation(read, allele, quality, at)
+
+
+def _observation(read: pysam.AlignedSegment, allele: str, quality: int, at: int) -> Observation:
+    """The observation of a read whose change sits at read index `at`."""
     end_distance = max(0, min(at - read.query_alignment_start, read.query_alignment_end - 1 - at))
     return Observation(
         allele=allele,

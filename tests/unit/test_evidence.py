@@ -98,6 +98,18 @@ def test_disagreeing_mates_net_their_qualities(tmp_path, reference):
     assert ev.alt_quals == ((15, 1),)
 
 
+def test_a_read_that_deletes_the_base_shows_another_allele(tmp_path, reference):
+    pos, ref, alt = snv(300)
+    bam = new_bam()
+    for i in range(6):  # a homozygous-looking SNV inside a deletion most reads carry
+        bam.pair(f"alt{i}", aligned([(pos, ref, alt)]), 270 + i, 330 + i, mates=(True, False))
+    for i in range(20):
+        deletion = (298, REF[298:303], REF[298])
+        bam.pair(f"del{i}", aligned([deletion]), 270 + i, 330 + i, mates=(True, False))
+    ev = tumor_evidence(tmp_path, reference, bam, Candidate("c1", pos + 1, ref, alt))
+    assert (ev.ref, ev.alt, ev.other) == (0, 6, 20)
+
+
 def test_a_deletion_in_a_repeat_counts_wherever_the_aligner_put_it(tmp_path, reference):
     left = (201, "CAG", "C")  # GC[AG]AGAG: left-aligned after the anchor C at 201
     right = (205, "GAG", "G")  # the same haplotype written at the repeat's end
