@@ -12,7 +12,7 @@ end=$(date +%s)
 echo "wall time: $((end - start)) s (log: $OUT.log)"
 .venv/bin/python - "$OUT/certificate.json" <<'PY'
 import json, sys
-s = json.load(open(sys.argv[1]))["somatic"]
+s = json.load(open(sys.argv[1]))["accuracy"]["somatic"]
 for scope in ("overall", "vaf_ge_010"):
     for kind in ("snv", "indel"):
         m = s[scope][kind]

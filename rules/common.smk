@@ -175,8 +175,8 @@ def pair_chunk_vcfs(wildcards):
     )
 
 
-def germline_joint_call(wildcards):
-    return wi.germline_joint_call(SHEETS, wildcards.normal)
+def germline_evidence(wildcards):
+    return wi.germline_evidence(SHEETS, wildcards.normal)
 
 
 def somatic_provenance(wildcards):

@@ -1,5 +1,6 @@
-# Somatic: joint tumour/normal calling scattered over genomic chunks, gathered and normalized,
-# then concord's somatic model writes the standardized somatic and germline VCFs.
+# Somatic: joint tumour/normal calling scattered over genomic chunks, gathered and normalized;
+# fragment evidence for every candidate read from both BAMs (complex changes merged); then
+# concord's somatic model writes the standardized somatic and germline VCFs.
 
 # The harmonized freebayes call: joint tumour/normal, every allele that passes the input
 # filters reported (pooled-continuous) while each sample is still genotyped as diploid.
@@ -82,10 +83,32 @@ rule gather_joint_calls:
         """
 
 
-rule somatic_vcf:
+rule fragment_evidence:
     input:
+        unpack(pair_bams),
         joint=paths.JOINT_VCF,
         joint_tbi=paths.JOINT_TBI,
+        ref=paths.REFERENCE,
+        fai=paths.REFERENCE_FAI,
+    output:
+        evidence=paths.FRAGMENT_EVIDENCE,
+    log:
+        "logs/somatic/fragment_evidence/{patient}/{tumor}_vs_{normal}.log",
+    benchmark:
+        "benchmarks/somatic/fragment_evidence/{patient}/{tumor}_vs_{normal}.tsv"
+    conda:
+        "../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=mem_mb_on_attempt(2000),
+        runtime=120,
+    script:
+        "../scripts/fragment_evidence.py"
+
+
+rule somatic_vcf:
+    input:
+        evidence=paths.FRAGMENT_EVIDENCE,
         digests=paths.CONTIG_DIGESTS,
         versions=paths.SOFTWARE_VERSIONS,
     output:
@@ -111,7 +134,7 @@ rule somatic_vcf:
 
 rule germline_vcf:
     input:
-        unpack(germline_joint_call),
+        unpack(germline_evidence),
         digests=paths.CONTIG_DIGESTS,
         versions=paths.SOFTWARE_VERSIONS,
     output:

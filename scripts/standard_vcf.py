@@ -1,14 +1,22 @@
-"""Write a concord somatic (TUMOR, NORMAL) or germline (NORMAL) VCF from the joint call."""
+"""Write a concord somatic (TUMOR, NORMAL) or germline (NORMAL) VCF from fragment evidence."""
 
 from concord.standardize import write_standard_vcf
 
+
+def main(
+    kind: str, evidence: str, digests: str, versions: str, provenance: dict, options: str, out: str
+) -> None:
+    write_standard_vcf(kind, evidence, digests, versions, provenance, options, out)
+
+
 if __name__ == "__main__":
-    write_standard_vcf(
-        snakemake.params.kind,  # noqa: F821
-        snakemake.input.joint,  # noqa: F821
-        snakemake.input.digests,  # noqa: F821
-        snakemake.input.versions,  # noqa: F821
-        dict(snakemake.params.provenance),  # noqa: F821
-        snakemake.params.caller_options,  # noqa: F821
-        snakemake.output.vcf,  # noqa: F821
+    s = snakemake  # noqa: F821
+    main(
+        s.params.kind,
+        s.input.evidence,
+        s.input.digests,
+        s.input.versions,
+        dict(s.params.provenance),
+        s.params.caller_options,
+        s.output.vcf,
     )

@@ -1,3 +1,3 @@
 """concord: harmonized cancer genomics for a network of centres (the pipeline's Python side)."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pysam
 
 from concord.errors import InputError
-from concord.standardize import trim_alleles
+from concord.vcfspec import trim_alleles
 
 
 @dataclass(frozen=True)

@@ -166,7 +166,7 @@ def normalized_sites(vcf: str, pass_only: bool = False) -> dict[Site, dict]:
     conformance_normalize), alleles trimmed, with VAF and SIM_ALT_READS where the VCF has them."""
     import pysam
 
-    from concord.standardize import trim_alleles
+    from concord.vcfspec import trim_alleles
 
     sites: dict[Site, dict] = {}
     with pysam.VariantFile(vcf) as fh:

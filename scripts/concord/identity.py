@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from concord.joint_call import read_joint_calls, unique_sorted
 from concord.somatic import Counts, genotype_normal
-from concord.standardize import read_joint_calls, unique_sorted
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,8 @@ CALLING_CHUNK = f"{RESULTS}/somatic/chunks/{{n_chunks}}-way/chunk{{chunk}}.bed"
 CHUNK_VCF = f"{RESULTS}/somatic/{{patient}}/chunks/{{tumor}}_vs_{{normal}}.chunk{{chunk}}.vcf"
 JOINT_VCF = f"{RESULTS}/somatic/{{patient}}/{{tumor}}_vs_{{normal}}.joint.vcf.gz"
 JOINT_TBI = f"{JOINT_VCF}.tbi"
+# every candidate allele of the pair with its fragment evidence (the somatic model's input)
+FRAGMENT_EVIDENCE = f"{RESULTS}/somatic/{{patient}}/{{tumor}}_vs_{{normal}}.evidence.tsv.gz"
 # somatic and germline VCFs share one layout, so validation and stats have one rule each
 STANDARD_PREFIX = f"{RESULTS}/{{kind}}/{{patient}}/{{name}}.{{kind}}"
 STANDARD_VCF = f"{STANDARD_PREFIX}.vcf.gz"
@@ -153,10 +155,10 @@ DELIVERABLES = (
 # Everything else the workflow writes (kept for re-runs and for the report, or temporary).
 INTERMEDIATE = (
     *BWA_INDEX, TOOL_VERSION, REVERTED_R1, REVERTED_R2, REVERTED_UNPAIRED, TRIMMED_R1, TRIMMED_R2,
-    UNIT_BAM, CALLING_CHUNK, CHUNK_VCF, JOINT_VCF, JOINT_TBI, PANEL_EXONS_BED, PANEL_THRESHOLDS,
-    PANEL_REGIONS, ALL_TRANSCRIPTS_FASTA, *EXPRESSION_ANNOTATION.values(), *LIBRARY_TYPE.values(),
-    SAMPLE_QUANT, SAMPLE_QUANT_QC, CONFORMANCE_SITES, KIT_CHECK, REPORT_RUN_CONFIG,
-    REPORT_VERSIONS,
+    UNIT_BAM, CALLING_CHUNK, CHUNK_VCF, JOINT_VCF, JOINT_TBI, FRAGMENT_EVIDENCE, PANEL_EXONS_BED,
+    PANEL_THRESHOLDS, PANEL_REGIONS, ALL_TRANSCRIPTS_FASTA, *EXPRESSION_ANNOTATION.values(),
+    *LIBRARY_TYPE.values(), SAMPLE_QUANT, SAMPLE_QUANT_QC, CONFORMANCE_SITES, KIT_CHECK,
+    REPORT_RUN_CONFIG, REPORT_VERSIONS,
 )  # fmt: skip
 
 # Directories written as a whole (their files are the tools' own layout).

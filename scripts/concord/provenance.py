@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from concord import __version__
+from concord.evidence import EvidenceSettings
 from concord.vcfspec import Provenance
 from concord.versions import read_versions
 
@@ -22,8 +23,12 @@ def vcf_provenance(
         centre=params["centre"],
         assembly=params["assembly"],
         contigs=read_digests(digests),
-        tools={"freebayes": tools["freebayes"], "bcftools": tools["bcftools"]},
-        commands={"freebayes": caller_options, "bcftools": "concat | norm -m -any"},
+        tools={name: tools[name] for name in ("freebayes", "bcftools", "pysam")},
+        commands={
+            "freebayes": caller_options,
+            "bcftools": "concat | norm -m -any",
+            "pysam": f"fragment evidence: {EvidenceSettings().as_header()}",
+        },
         model=model,
         samples={k: tuple(v) for k, v in params["samples"].items()},
     )

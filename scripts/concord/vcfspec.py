@@ -14,17 +14,22 @@ import pysam
 
 from concord.somatic import GERMLINE_FILTERS, SOMATIC_FILTERS
 
-SPEC_VERSION = "1"
+SPEC_VERSION = "2"
 FORMAT_KEYS = ("GT", "DP", "AD", "AF")
 FORMAT_HEADER = {
     "GT": (
         "1",
         "String",
-        "Carries the ALT: 0/1 when the sample has ALT reads, else 0/0 "
+        "Carries the ALT: 0/1 when the sample has ALT fragments, else 0/0 "
         "(not a genotype call in somatic VCFs)",
     ),
-    "DP": ("1", "Integer", "Reads with an allele at the site: REF, this ALT or another ALT"),
-    "AD": ("R", "Integer", "Reads supporting REF and this ALT"),
+    "DP": (
+        "1",
+        "Integer",
+        "Fragments with an allele at the site: REF, this ALT or another allele (overlapping "
+        "mates count once)",
+    ),
+    "AD": ("R", "Integer", "Fragments supporting REF and this ALT"),
     "AF": ("A", "Float", "ALT allele fraction, AD[ALT] / DP, 3 decimals"),
 }
 GERMLINE_FORMAT_HEADER = dict(
@@ -32,7 +37,7 @@ GERMLINE_FORMAT_HEADER = dict(
     GT=(
         "1",
         "String",
-        "Diploid genotype of the normal from its REF/ALT counts (binomial, 1% error)",
+        "Diploid genotype of the normal from its REF/ALT fragment counts (binomial, 1% error)",
     ),
     GQ=("1", "Integer", "Genotype quality: phred(best / second best genotype likelihood), max 99"),
 )
@@ -40,9 +45,26 @@ GERMLINE_FORMAT_KEYS = ("GT", "GQ", "DP", "AD", "AF")
 INFO_HEADER = {
     "SOMATIC": ("0", "Flag", "Somatic call (FILTER PASS)"),
     "VARTYPE": ("1", "String", "SNV, MNV, INS, DEL or DELINS"),
-    "MQM": ("1", "Float", "Mean mapping quality of ALT reads, both samples, 1 decimal"),
-    "SAF": ("1", "Integer", "ALT reads on the forward strand, both samples"),
-    "SAR": ("1", "Integer", "ALT reads on the reverse strand, both samples"),
+    "MQM": ("1", "Float", "Mean mapping quality of ALT fragments, both samples, 1 decimal"),
+    "SAF": ("1", "Integer", "ALT fragments on the forward strand, both samples"),
+    "SAR": ("1", "Integer", "ALT fragments on the reverse strand, both samples"),
+    "TLOD": (
+        "1",
+        "Float",
+        "Tumour log10 odds: the ALT at its fraction in the tumour vs absent, 2 decimals",
+    ),
+    "NLOD": (
+        "1",
+        "Float",
+        "Normal log10 odds: the normal lacks the ALT (up to tumor_in_normal) vs heterozygous, "
+        "2 decimals",
+    ),
+    "NALOD": (
+        "1",
+        "Float",
+        "Normal ALT log10 odds: the normal carries the ALT at its own fraction vs tumor_in_normal, "
+        "2 decimals",
+    ),
 }
 GERMLINE_INFO_HEADER = {k: INFO_HEADER[k] for k in ("VARTYPE", "MQM", "SAF", "SAR")}
 KINDS = {
@@ -131,6 +153,12 @@ def format_af(alt: int, depth: int) -> str:
     return f"{alt / depth:.3f}" if depth else "0.000"
 
 
+def format_lod(value: float) -> str:
+    """A log-odds with 2 decimals; never "-0.00"."""
+    rounded = round(value, 2)
+    return f"{rounded if rounded != 0 else 0.0:.2f}"
+
+
 def write_bgzipped_vcf(lines: list[str], path: str | Path) -> None:
     """bgzip the text and index it with tabix (both deterministic for the same text)."""
     path = str(path)
@@ -142,6 +170,15 @@ def write_bgzipped_vcf(lines: list[str], path: str | Path) -> None:
 
 
 # --- normalization (the vt / bcftools norm definition) ------------------------------------
+
+
+def trim_alleles(pos: int, ref: str, alt: str) -> tuple[int, str, str]:
+    """Drop shared trailing bases, then shared leading bases while both alleles keep one base."""
+    while len(ref) > 1 and len(alt) > 1 and ref[-1] == alt[-1]:
+        ref, alt = ref[:-1], alt[:-1]
+    while len(ref) > 1 and len(alt) > 1 and ref[0] == alt[0]:
+        ref, alt, pos = ref[1:], alt[1:], pos + 1
+    return pos, ref, alt
 
 
 def is_normalized(pos: int, ref: str, alt: str) -> str | None:

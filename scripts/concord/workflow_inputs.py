@@ -164,13 +164,10 @@ def pair_chunk_vcfs(patient: str, tumor: str, normal: str, n_chunks: int) -> lis
     ]
 
 
-def germline_joint_call(sheets: Sheets, normal: str) -> dict[str, str]:
-    """The joint call (and its index) of the normal's first pair: its germline genotypes."""
+def germline_evidence(sheets: Sheets, normal: str) -> dict[str, str]:
+    """The fragment evidence of the normal's first pair: its germline genotypes."""
     pair = next(p for p in germline_pairs(sheets) if p.normal == normal)
-    return {
-        "joint": pair_path(paths.JOINT_VCF, pair),
-        "joint_tbi": pair_path(paths.JOINT_TBI, pair),
-    }
+    return {"evidence": pair_path(paths.FRAGMENT_EVIDENCE, pair)}
 
 
 def provenance_params(config: dict, patient: str, tumor: str | None, normal: str) -> dict:

@@ -1,18 +1,21 @@
-"""From a freebayes-like joint call, through the real bcftools split, to standardized records:
-multiallelic sites are genotyped from all their alleles; germline filters for allele balance
-and pile-ups."""
+"""From a freebayes-like joint call, through the real bcftools split, to records (the identity
+check's input): multiallelic sites are genotyped from all their alleles; germline filters for
+allele balance and pile-ups; the standardized lines written from fragment evidence."""
 
 import subprocess
 
 import pytest
+from concord.evidence import Candidate, CandidateEvidence
+from concord.joint_call import read_joint_calls
 from concord.somatic import (
     Counts,
     GermlineThresholds,
+    SampleEvidence,
+    SomaticThresholds,
     classify_germline,
     heterozygote_p,
     max_normal_depth,
 )
-from concord.standardize import read_joint_calls
 from concord.vcfspec import Provenance
 
 REFERENCE = "ACGTACGTAC" * 10  # contig c1, 100 bp
@@ -107,13 +110,34 @@ def test_germline_allele_imbalance_and_pile_up():
     assert max_normal_depth([], th) is None
 
 
-def test_germline_header_states_the_depth_limit(tmp_path):
+def provenance(*columns) -> Provenance:
+    prov = Provenance("0", "C", "A", [("c1", 100, "0" * 32)], {}, model="m,max_depth=90")
+    prov.samples = {c: (c, "P", c.lower()) for c in columns}
+    return prov
+
+
+def fragments(ref: int, alt: int, other: int = 0, q: int = 37) -> SampleEvidence:
+    return SampleEvidence(
+        ref_quals=((q, ref),) if ref else (),
+        alt_quals=((q, alt),) if alt else (),
+        other=other,
+        ref_forward=ref // 2, ref_reverse=ref - ref // 2,
+        alt_forward=alt // 2, alt_reverse=alt - alt // 2,
+        ref_f1r2=ref // 2, ref_f2r1=ref - ref // 2,
+        alt_f1r2=alt // 2, alt_f2r1=alt - alt // 2,
+        alt_mapq_sum=60 * alt, alt_end_distance=40.0 if alt else None,
+    )  # fmt: skip
+
+
+def test_germline_header_states_the_depth_limit():
     from concord.standardize import germline_lines
 
-    prov = Provenance("0", "C", "A", [("c1", 100, "0" * 32)], {}, model="m,max_depth=90")
-    prov.samples = {"NORMAL": ("N", "P", "normal")}
-    records = list(read_joint_calls(joint_call(tmp_path, [ONE_TWO]), "T", "N"))
-    lines = germline_lines(records, prov, GermlineThresholds(), 90)
+    # the normal is a 1/2 heterozygote at c1:2: each ALT's other fragments carry the other ALT
+    records = [
+        CandidateEvidence(Candidate("c1", 2, "C", "A"), fragments(0, 20, 20), fragments(0, 16, 14)),
+        CandidateEvidence(Candidate("c1", 2, "C", "T"), fragments(0, 20, 20), fragments(0, 14, 16)),
+    ]
+    lines = germline_lines(records, provenance("NORMAL"), GermlineThresholds(), 90)
     assert any("max_depth=90" in line for line in lines if line.startswith("##concordModel"))
     body = [line.split("\t") for line in lines if not line.startswith("#")]
     assert [(f[4], f[6], f[9].split(":")[0]) for f in body] == [
@@ -121,3 +145,20 @@ def test_germline_header_states_the_depth_limit(tmp_path):
         ("T", "PASS", "0/1"),
     ]
     assert body[0][9].split(":")[2:] == ["30", "0,16", "0.533"]  # DP counts every allele
+
+
+def test_somatic_lines_carry_the_log_odds():
+    from concord.standardize import somatic_lines
+
+    records = [
+        CandidateEvidence(Candidate("c1", 5, "A", "G"), fragments(90, 10), fragments(50, 0)),
+        CandidateEvidence(Candidate("c1", 9, "GT", "G"), fragments(58, 2), fragments(30, 0)),
+    ]
+    lines = somatic_lines(records, provenance("TUMOR", "NORMAL"), SomaticThresholds())
+    body = [line.split("\t") for line in lines if not line.startswith("#")]
+    assert [f[6] for f in body] == ["PASS", "low_evidence"]
+    info = dict(item.split("=") for item in body[0][7].split(";")[1:])
+    assert body[0][7].startswith("SOMATIC;VARTYPE=SNV;MQM=60.0;SAF=5;SAR=5;TLOD=")
+    assert float(info["TLOD"]) > 20 and float(info["NLOD"]) > 14 and info["NALOD"] == "0.00"
+    assert body[1][7].startswith("VARTYPE=DEL;")
+    assert body[0][9:] == ["0/1:100:90,10:0.100", "0/0:50:50,0:0.000"]

@@ -4,9 +4,9 @@ import pytest
 from concord.vcfspec import Provenance, header_lines, validate_vcf, write_bgzipped_vcf
 
 GOOD_RECORDS = [
-    "c1\t5\t.\tA\tG\t.\tPASS\tSOMATIC;VARTYPE=SNV;MQM=60.0;SAF=3;SAR=4\tGT:DP:AD:AF\t0/1:50:43,7:0.140\t0/0:30:30,0:0.000",
-    "c1\t9\t.\tGT\tG\t.\tgermline\tVARTYPE=DEL;MQM=60.0;SAF=9;SAR=9\tGT:DP:AD:AF\t0/1:40:20,20:0.500\t0/1:30:15,15:0.500",
-    "c2\t3\t.\tT\tTA\t.\tlow_alt_reads;low_vaf\tVARTYPE=INS;MQM=60.0;SAF=1;SAR=1\tGT:DP:AD:AF\t0/1:90:88,2:0.022\t0/0:30:30,0:0.000",
+    "c1\t5\t.\tA\tG\t.\tPASS\tSOMATIC;VARTYPE=SNV;MQM=60.0;SAF=3;SAR=4;TLOD=17.12;NLOD=9.03;NALOD=0.00\tGT:DP:AD:AF\t0/1:50:43,7:0.140\t0/0:30:30,0:0.000",
+    "c1\t9\t.\tGT\tG\t.\tgermline\tVARTYPE=DEL;MQM=60.0;SAF=9;SAR=9;TLOD=52.00;NLOD=-8.95;NALOD=30.10\tGT:DP:AD:AF\t0/1:40:20,20:0.500\t0/1:30:15,15:0.500",
+    "c2\t3\t.\tT\tTA\t.\tlow_evidence\tVARTYPE=INS;MQM=60.0;SAF=1;SAR=1;TLOD=3.20;NLOD=9.03;NALOD=0.00\tGT:DP:AD:AF\t0/1:90:88,2:0.022\t0/0:30:30,0:0.000",
 ]
 
 
@@ -28,7 +28,7 @@ def provenance():
         contigs=[("c1", 12, "0" * 32), ("c2", 6, "1" * 32)],
         tools={"freebayes": "1.3.6", "bcftools": "1.16"},
         commands={"freebayes": "--pooled-continuous"},
-        model="min_tumor_alt=3",
+        model="min_tumor_lod=5.9",
         samples={"TUMOR": ("T1", "P1", "tumor"), "NORMAL": ("N1", "P1", "normal")},
     )
 

@@ -80,6 +80,46 @@ def test_named_examples(kit_panel):
 
 
 @needs_kit
+def test_a_change_called_as_pieces_is_named_as_one(kit_panel, tmp_path):
+    """BRCA1 c.1561_1564delinsTAAA (ClinVar 54292, a stop) proposed as three substitutions:
+    the reads carry them together, so the evidence has one record and the BRCA module one
+    name, the stop gain ClinVar knows, not three substitutions."""
+    from concord.candidates import pair_evidence
+    from concord.evidence import EvidenceSettings
+    from handmade_reads import Bam, aligned, joint_vcf
+
+    contig = "chr17_43000001_43200000"
+    reference = str(KIT / "reference" / "genome.fa")
+    sequence = pysam.FastaFile(reference).fetch(contig).upper()
+    delins = (93966, "CTGC", "TTTA")
+    assert sequence[93966:93970] == "CTGC"
+    pieces = [(93966, "C", "T"), (93968, "G", "T"), (93969, "C", "A")]
+    tumor, normal = Bam(contig, len(sequence), 100), Bam(contig, len(sequence), 100)
+    carrying = aligned(sequence, [delins], 93700, 94300)
+    clean = aligned(sequence, [], 93700, 94300)
+    for i in range(40):
+        haplotype = carrying if i < 12 else clean
+        tumor.pair(f"t{i}", haplotype, 93880 + 2 * i, 93990 + 2 * i)
+        normal.pair(f"n{i}", clean, 93880 + 2 * i, 93990 + 2 * i)
+    records = pair_evidence(
+        joint_vcf(tmp_path / "joint.vcf", contig, len(sequence), pieces),
+        tumor.write(tmp_path / "tumor.bam"), normal.write(tmp_path / "normal.bam"), reference,
+        EvidenceSettings(),
+    )  # fmt: skip
+    assert [(r.candidate.pos, r.candidate.ref, r.candidate.alt) for r in records] == [
+        (93967, "CTGC", "TTTA")
+    ]
+    [row] = [
+        a for a in kit_panel.annotator.annotate(contig, 93967, "CTGC", "TTTA")
+        if a.transcript == "NM_007294.4"
+    ]  # fmt: skip
+    assert (row.hgvs_c, row.consequence) == ("c.1561_1564delinsTAAA", "stop_gained")
+    assert kit_panel.clinvar.lookup(contig, 93967, "CTGC", "TTTA").variation_id == "54292"
+    # the first piece alone is another ClinVar record, a variant of uncertain significance
+    assert kit_panel.clinvar.lookup(contig, 93967, "C", "T").variation_id == "54293"
+
+
+@needs_kit
 def test_consequences_agree_with_bcftools_csq(kit_config, kit_panel, tmp_path):
     clinvar = KIT / "clinvar" / "clinvar.vcf.gz"
     out = tmp_path / "clinvar.tsv"

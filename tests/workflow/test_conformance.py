@@ -283,7 +283,9 @@ def test_equivalence_is_the_same_for_any_cores_and_chunks_and_names_a_changed_me
     copy = tmp_path / "workflow-copy"
     shutil.copytree(REPO, copy, ignore=shutil.ignore_patterns(".venv", ".git", "results", "logs"))
     model = copy / "scripts/concord/somatic.py"
-    model.write_text(model.read_text().replace("min_tumor_alt: int = 3", "min_tumor_alt: int = 5"))
+    model.write_text(
+        model.read_text().replace("min_tumor_lod: float = 5.9", "min_tumor_lod: float = 50.0")
+    )
     changed = run_kit(demo_kit, tmp_path / "changed", expected, snakefile=copy / "Snakefile")
     assert changed["conformance"]["verdict"] == "FAIL"
     different = {

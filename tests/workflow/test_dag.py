@@ -39,6 +39,7 @@ def test_demo_dag(workdir):
         "calling_chunks": 1,
         "freebayes_chunk": 16,  # 2 pairs x 8 chunks
         "gather_joint_calls": 2,
+        "fragment_evidence": 2,  # one per pair
         "somatic_vcf": 2,
         "germline_vcf": 2,  # one per normal
         "validate_vcf": 4,
