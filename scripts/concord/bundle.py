@@ -451,7 +451,7 @@ def bundle_readme(identity, entries, params, files, study_files) -> str:
         "Every patient and sample is named by a keyed pseudonym of the centre; only the samples",
         "whose donors consented to sharing are here"
         + (
-            f" ({len(params['excluded'])} samples of the run are not)."
+            f" ({samples_phrase(len(params['excluded']))} of the run not)."
             if params["excluded"]
             else "."
         ),
@@ -468,7 +468,12 @@ def bundle_readme(identity, entries, params, files, study_files) -> str:
         "",
         "## Files",
         "",
-        *(f"- `{f.path}`: {f.description}" for f in files if f.kind != "workflow"),
+        *(
+            f"- `{f.path}`: {f.description}"
+            for f in files
+            if f.kind not in ("workflow", "metadata", "index", "cbioportal")
+        ),
+        "- `*.meta.json` beside each table: its metadata; `*.tbi`: tabix indexes",
         "- `workflow/`: the concord workflow that made them (Snakefile, rules, environments)",
         *(
             ["- `cbioportal/`: a cBioPortal study (validateData.py -s cbioportal -n)"]
@@ -488,6 +493,10 @@ def bundle_readme(identity, entries, params, files, study_files) -> str:
         "```",
     ]
     return "\n".join(lines) + "\n"
+
+
+def samples_phrase(n: int) -> str:
+    return f"{n} sample" if n == 1 else f"{n} samples"
 
 
 def params_study_id(centre: str) -> str:

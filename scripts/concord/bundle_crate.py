@@ -49,6 +49,8 @@ def _refs(entities) -> dict | list[dict]:
 
 def write_crate(bundle, run_inputs: list[dict], params: dict, created: str, study_files) -> None:
     """Describe every file of `bundle` (none written here) in root/ro-crate-metadata.json."""
+    from concord.bundle import samples_phrase  # the bundle's own wording
+
     identity = bundle.identity
     centre = params["centre"]
     crate = ROCrate(version="1.1", gen_preview=False)
@@ -284,8 +286,9 @@ def write_crate(bundle, run_inputs: list[dict], params: dict, created: str, stud
             "@type": "CreateAction",
             "name": f"concord {identity['concord_version']} run at centre {centre}",
             "description": (
-                f"{len(bundle.samples)} samples shared; {len(params['excluded'])} samples of the "
-                "run without sharing consent are not in the bundle"
+                f"{samples_phrase(len(bundle.samples))} shared; "
+                f"{samples_phrase(len(params['excluded']))} of the run without sharing consent "
+                "left out of the bundle"
             ),
             "instrument": _ref(workflow),
             "agent": _ref(organization),
