@@ -411,6 +411,7 @@ def build_bundle(params: dict, inputs: dict, out_dir: str, mapping: str, summary
                "application/json")  # fmt: skip
     write_crate(bundle, run_inputs, params, created, study_files)
     write_checksums(root)
+    n_files = sum(1 for p in root.rglob("*") if p.is_file())
     names.write_mapping(mapping)
     write_json(
         {
@@ -427,14 +428,14 @@ def build_bundle(params: dict, inputs: dict, out_dir: str, mapping: str, summary
                 }
                 for s in params["samples"]
             ],
-            "files": len(bundle.files) + 2,
+            "files": n_files,
             "study": bool(study_files),
         },
         summary,
     )
     print(
         f"bundle: {len(shared)} of {len(params['samples'])} samples shared, "
-        f"{len(params['excluded'])} left out, {len(bundle.files) + 2} files",
+        f"{len(params['excluded'])} left out, {n_files} files",
         file=log,
     )
 
