@@ -7,7 +7,7 @@ SNAKEMAKE := $(VENV)/bin/snakemake
 # jobs find the venv's command-line tools (multiqc) the way an activated venv would
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: setup tools venv demo test conformance conformance-reference verify-certificate annotate lint clean-demo
+.PHONY: setup tools venv demo demo-key share verify-bundle test conformance conformance-reference verify-certificate annotate lint clean-demo
 
 setup: tools venv
 
@@ -22,7 +22,18 @@ $(STAMP): requirements.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
 
-demo: setup
+# The demo centre's pseudonym key (config/config.yaml, share.key): made once, random, readable by
+# its owner only, outside the checkout; never committed and never printed. A real centre makes
+# its own the same way and keeps it (the same key gives the same pseudonyms, run after run).
+DEMO_KEY := $(HOME)/.config/concord/demo-centre.key
+
+demo-key:
+	@if [ ! -f "$(DEMO_KEY)" ]; then \
+		mkdir -p "$(dir $(DEMO_KEY))" \
+		&& (umask 077 && python3 -c 'import secrets; print(secrets.token_hex(32))' > "$(DEMO_KEY)") \
+		&& echo "concord: made the demo centre key $(DEMO_KEY) (mode 0600)"; fi
+
+demo: setup demo-key
 	$(SNAKEMAKE) --profile profiles/local
 	@echo
 	@echo "concord demo finished. Results:"
@@ -35,6 +46,8 @@ demo: setup
 	@echo "  BRCA-style panel      results/brca/<patient>/<patient>.brca.tsv, .brca_coverage.tsv, .brca.json"
 	@echo "  expression matrices   results/expression/genes.counts.tsv, genes.tpm.tsv, ... qc.tsv"
 	@echo "  reference digests     results/reference/genome.contigs.tsv"
+	@echo "  share bundle          results/share/ (pseudonyms only; make verify-bundle BUNDLE=results/share)"
+	@echo "  pseudonym table       results/share_local/pseudonyms.tsv (stays here, never shared)"
 	@echo "  logs / benchmarks     logs/, benchmarks/"
 
 conformance: setup
@@ -54,6 +67,15 @@ conformance: setup
 conformance-reference: conformance
 	$(VENV)/bin/python scripts/conformance_reference.py "$(KIT)" "$(OUT)"
 
+# only the share bundle (and what it needs) of the configured run
+share: setup demo-key
+	$(SNAKEMAKE) --profile profiles/local results/share/SHA256SUMS
+
+# what a receiving centre runs on a bundle: checksums, the RO-Crate's entries, each file's tags
+verify-bundle: venv
+	@if [ -z "$(BUNDLE)" ]; then echo "usage: make verify-bundle BUNDLE=<bundle dir>"; exit 2; fi
+	$(VENV)/bin/python scripts/verify_bundle.py "$(BUNDLE)"
+
 verify-certificate: venv
 	@if [ -z "$(CERT)" ] || [ -z "$(RESULTS)" ]; then \
 		echo "usage: make verify-certificate CERT=<certificate.json> RESULTS=<run dir>"; exit 2; fi
@@ -64,14 +86,14 @@ annotate: setup
 		echo "usage: make annotate CONFIG=<config.yaml> VCF=<vcf> OUT=<tsv>"; exit 2; fi
 	$(VENV)/bin/python scripts/annotate_vcf.py --config "$(CONFIG)" --vcf "$(VCF)" --out "$(OUT)"
 
-test: setup
+test: setup demo-key
 	@bash scripts/setup/install_tools.sh --test
 	@$(MAKE) --no-print-directory lint
 	$(VENV)/bin/pytest
 
 # the lint gates `make test` runs first: Snakemake's linter, snakefmt (its shell blocks through
 # Debian's shfmt), ruff's checks and formatting on all Python
-lint: venv
+lint: venv demo-key
 	$(SNAKEMAKE) --lint
 	$(VENV)/bin/snakefmt --check Snakefile rules
 	$(VENV)/bin/ruff check scripts tests bench

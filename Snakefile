@@ -17,6 +17,7 @@ include: "rules/somatic.smk"
 include: "rules/brca.smk"
 include: "rules/expression.smk"
 include: "rules/conformance.smk"
+include: "rules/share.smk"
 include: "rules/report.smk"
 
 
@@ -30,4 +31,5 @@ rule all:
         brca_outputs(),
         expression_outputs(),
         conformance_outputs(),
+        share_outputs(),
         paths.REPORT_HTML,

@@ -9,10 +9,12 @@ from snakemake.exceptions import WorkflowError
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 
 from concord import paths  # noqa: E402
+from concord import share as sharing  # noqa: E402
 from concord import versions  # noqa: E402
 from concord import workflow_inputs as wi  # noqa: E402
 from concord.bam_units import with_bam_units  # noqa: E402
 from concord.config import check_paths_exist, validate_config  # noqa: E402
+from concord.consent import load_duo  # noqa: E402
 from concord.errors import InputError  # noqa: E402
 from concord.reference import check_gtf  # noqa: E402
 from concord.samplesheet import load_schema, load_sheets  # noqa: E402
@@ -40,6 +42,12 @@ try:
         load_schema(SCHEMAS / "units.schema.yaml"),
     )
     SHEETS = with_bam_units(SHEETS, config["reference"])
+    SHARE = (
+        sharing.share_settings(config, workflow.basedir) if "share" in config else None
+    )
+    CONSENTS = (
+        sharing.sheet_consents(SHEETS.samples, load_duo(SHARE["duo"])) if SHARE else {}
+    )
 except InputError as error:
     raise WorkflowError(
         f"concord input check failed (nothing was run):\n{error}"
@@ -63,6 +71,13 @@ RNA_SAMPLES = wi.rna_samples(SHEETS)
 RNA_SAMPLE = wi.alternation(RNA_SAMPLES) or "NO_RNA_SAMPLE"
 N_CHUNKS = config["calling"]["chunks"]
 HAS_PANEL = bool(config["panel"])
+SHARE_PLAN = sharing.share_plan(SHEETS, CONSENTS, HAS_PANEL) if SHARE else None
+# the workflow's own definition, as the share bundle describes it
+WORKFLOW_FILES = [
+    str(Path(workflow.basedir) / "Snakefile"),
+    *sorted(str(p) for p in (Path(workflow.basedir) / "rules").glob("*.smk")),
+    *sorted(str(p) for p in (Path(workflow.basedir) / "envs").glob("*.yaml")),
+]
 KIT = config.get("conformance", {}).get("kit")
 CERTIFICATE_SETTINGS = {
     "gtf": config["annotation"]["gtf"],
@@ -150,7 +165,9 @@ def sample_unit_bams(wildcards):
 
 
 def version_environments():
-    return versions.version_environments(bool(RNA_SAMPLES), HAS_PANEL)
+    return versions.version_environments(
+        bool(RNA_SAMPLES), HAS_PANEL, SHARE is not None
+    )
 
 
 def tool_version_files(wildcards):
@@ -240,12 +257,28 @@ def certificate_inputs(wildcards):
 
 
 def report_inputs(wildcards):
-    return wi.report_inputs(SHEETS, HAS_PANEL, bool(KIT))
+    return wi.report_inputs(SHEETS, HAS_PANEL, bool(KIT), SHARE is not None)
 
 
 def report_section_outputs():
-    return wi.report_section_outputs(SHEETS, HAS_PANEL, bool(KIT))
+    return wi.report_section_outputs(SHEETS, HAS_PANEL, bool(KIT), SHARE is not None)
 
 
 def report_units(wildcards):
     return sorted(set(SHEETS.units.index.get_level_values("unit_id")))
+
+
+def share_outputs():
+    return [*paths.SHARE_OUTPUTS.values(), paths.SHARE_SUMMARY] if SHARE else []
+
+
+def share_inputs(wildcards):
+    return sharing.share_inputs(SHARE_PLAN, SHARE, config, WORKFLOW_FILES)
+
+
+def share_params(wildcards):
+    return sharing.share_params(SHARE_PLAN, SHEETS, CONSENTS, SHARE, config)
+
+
+def unit_source_files(wildcards):
+    return sharing.unit_source_files(SHEETS, wildcards.sample, wildcards.unit)

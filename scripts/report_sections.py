@@ -32,6 +32,7 @@ def report_files(samples: list[dict], pairs: list[dict], inputs: dict) -> Report
         brca_coverage=list(inputs["brca_coverage"]),
         expression_qc=inputs["expression_qc"][0] if inputs["expression_qc"] else None,
         certificate=inputs["certificate"][0] if inputs["certificate"] else None,
+        share_summary=inputs["share_summary"][0] if inputs["share_summary"] else None,
     )
     for kind, mapping in {**by_sample, **by_pair}.items():
         missing = set(mapping.values()) - set(inputs[kind])

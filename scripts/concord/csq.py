@@ -74,7 +74,7 @@ CSQ_TO_SO = {
 
 def csq_term(bcsq: str) -> str | None:
     """The most severe consequence of a BCSQ annotation as an SO term (concord's ordering)."""
-    from concord.annotate import SEVERITY
+    from concord.consequences import SEVERITY
 
     if not bcsq or bcsq.startswith("@"):
         return None

@@ -142,6 +142,36 @@ REPORT_RUN_CONFIG = f"{REPORT_DIR}/multiqc_run_config.yaml"
 REPORT_VERSIONS = f"{REPORT_DIR}/concord_mqc_versions.yml"
 REPORT_SECTION = f"{REPORT_DIR}/sections/{{section}}_mqc.json"
 
+# --- sharing (docs/sharing.md) ----------------------------------------------------------------
+# the SHA-256 of a unit's read files (its FASTQ pair or its BAM/CRAM), for the bundle's provenance
+INPUT_CHECKSUMS = f"{RESULTS}/provenance/inputs/{{sample}}/{{unit}}.sha256.tsv"
+# What may leave the centre: one directory, pseudonyms only, laid out as BUNDLE (relative to
+# SHARE_DIR; {patient}, {tumor}, {normal} are pseudonyms there). A TSV table has its metadata in
+# a sidecar, BUNDLE_SIDECAR. One job writes it all; its declared outputs are SHARE_OUTPUTS.
+SHARE_DIR = f"{RESULTS}/share"
+BUNDLE = {
+    "crate": "ro-crate-metadata.json",
+    "manifest": "bundle.json",
+    "checksums": "SHA256SUMS",
+    "readme": "README.md",
+    "somatic_vcf": "somatic/{patient}/{tumor}_vs_{normal}.somatic.vcf.gz",
+    "germline_vcf": "germline/{patient}/{normal}.germline.vcf.gz",
+    "brca_variants": "brca/{patient}/{patient}.brca.tsv",
+    "brca_coverage": "brca/{patient}/{patient}.brca_coverage.tsv",
+    "expression": "expression/{name}.tsv",
+    "expression_qc": "expression/qc.tsv",
+    "maf": "maf/somatic.maf",
+    "contigs": "reference/genome.contigs.tsv",
+    "versions": "provenance/software_versions.tsv",
+    "workflow": "workflow/{name}",
+    "cbioportal": "cbioportal",
+}
+BUNDLE_SIDECAR = "{table}.meta.json"
+SHARE_OUTPUTS = {key: f"{SHARE_DIR}/{BUNDLE[key]}" for key in ("crate", "manifest", "checksums")}
+# what stays at the centre: the id -> pseudonym table (mode 0600) and the report's counts
+SHARE_PSEUDONYMS = f"{RESULTS}/share_local/pseudonyms.tsv"
+SHARE_SUMMARY = f"{RESULTS}/share_local/summary.json"
+
 # What a centre reads or sends on (README "What comes out where").
 DELIVERABLES = (
     REFERENCE, REFERENCE_FAI, REFERENCE_DICT, CONTIG_DIGESTS, ANNOTATION_CHECK, SOFTWARE_VERSIONS,
@@ -149,7 +179,8 @@ DELIVERABLES = (
     MOSDEPTH_SUMMARY, MOSDEPTH_DIST,
     SOMATIC_VCF, SOMATIC_TBI, SOMATIC_VALIDATION, GERMLINE_VCF, GERMLINE_TBI, GERMLINE_VALIDATION,
     BCFTOOLS_STATS, IDENTITY, *BRCA_OUTPUTS.values(), *EXPRESSION_MATRICES.values(), EXPRESSION_QC,
-    CERTIFICATE, REPORT_HTML, REPORT_FILE_LIST, REPORT_SECTION,
+    CERTIFICATE, REPORT_HTML, REPORT_FILE_LIST, REPORT_SECTION, *SHARE_OUTPUTS.values(),
+    SHARE_PSEUDONYMS, SHARE_SUMMARY,
 )  # fmt: skip
 
 # Everything else the workflow writes (kept for re-runs and for the report, or temporary).
@@ -158,11 +189,11 @@ INTERMEDIATE = (
     UNIT_BAM, CALLING_CHUNK, CHUNK_VCF, JOINT_VCF, JOINT_TBI, FRAGMENT_EVIDENCE, PANEL_EXONS_BED,
     PANEL_THRESHOLDS, PANEL_REGIONS, ALL_TRANSCRIPTS_FASTA, *EXPRESSION_ANNOTATION.values(),
     *LIBRARY_TYPE.values(), SAMPLE_QUANT, SAMPLE_QUANT_QC, CONFORMANCE_SITES, KIT_CHECK,
-    REPORT_RUN_CONFIG, REPORT_VERSIONS,
+    REPORT_RUN_CONFIG, REPORT_VERSIONS, INPUT_CHECKSUMS,
 )  # fmt: skip
 
 # Directories written as a whole (their files are the tools' own layout).
-DIRECTORIES = (SALMON_INDEX, LIBRARY_TYPE_SALMON, SALMON_DIR, REPORT_DATA)
+DIRECTORIES = (SALMON_INDEX, LIBRARY_TYPE_SALMON, SALMON_DIR, REPORT_DATA, SHARE_DIR)
 
 # Files a tool writes beside its declared outputs, which nothing reads (mosdepth's summaries and
 # indexes of the panel coverage run).

@@ -48,6 +48,7 @@ class ReportFiles:
     brca_coverage: list[str] = field(default_factory=list)
     expression_qc: str | None = None
     certificate: str | None = None
+    share_summary: str | None = None
 
 
 def pair_key(pair: dict) -> str:
@@ -106,6 +107,8 @@ def build_sections(
         sections["expression_qc"] = expression_section(expression, settings["rna_min_mapping_rate"])
     if files.certificate:
         sections |= conformance_sections(files.certificate)
+    if files.share_summary:
+        sections["sharing"] = sharing_section(json.loads(Path(files.share_summary).read_text()))
     return sections
 
 
@@ -469,6 +472,40 @@ def conformance_sections(certificate: str) -> dict[str, dict]:
     if not targets:
         accuracy_section = note(accuracy_section, "No network target applies to this run.")
     return {"conformance": conformance, "accuracy": accuracy_section}
+
+
+def sharing_section(summary: dict) -> dict:
+    """Which samples are in the share bundle and under which consent; who was left out."""
+    rows = {
+        s["sample"]: {
+            "in_bundle": "yes" if s["shared"] else "no",
+            "data_use": s["data_use"] or "none",
+        }
+        for s in summary["samples_detail"]
+    }
+    left_out = ", ".join(summary["excluded_samples"]) or "none"
+    return custom_content(
+        "concord_sharing",
+        "Sharing",
+        f"{summary['shared']} of {summary['samples']} samples are in the share bundle "
+        f"(results/share/, {summary['files']} files, pseudonyms only); {summary['excluded']} left "
+        f"out for lack of sharing consent: {left_out}. The table of pseudonyms, "
+        "results/share_local/pseudonyms.tsv, stays at the centre.",
+        "table",
+        rows,
+        pconfig={"id": "concord_sharing_table", "title": "Sharing"},
+        headers={
+            "in_bundle": {
+                "title": "in bundle",
+                "description": "consent_share yes: the sample's data are in results/share/",
+                "cond_formatting_rules": {"pass": [{"s_eq": "yes"}], "warn": [{"s_eq": "no"}]},
+                "cond_formatting_colours": [
+                    {"pass": VERDICT_COLOURS["pass"]}, {"warn": VERDICT_COLOURS["warn"]},
+                ],
+            },
+            "data_use": {"title": "data use", "description": "GA4GH DUO terms of the consent"},
+        },
+    )  # fmt: skip
 
 
 def _check_row(section: dict, detail: str) -> dict:

@@ -27,6 +27,7 @@ PACKAGES = {
     "python": ("pysam", "pandas", "numpy", "pyarrow"),
     "hgvs": ("hgvs", "cdot"),
     "multiqc": ("multiqc",),
+    "share": ("rocrate",),
 }
 
 ENVIRONMENTS = (*TOOLS, *PACKAGES)
@@ -34,10 +35,10 @@ ENVIRONMENTS = (*TOOLS, *PACKAGES)
 COLUMNS = ("tool", "version", "group", "environment")
 
 
-def version_environments(rna: bool, panel: bool) -> list[str]:
+def version_environments(rna: bool, panel: bool, share: bool = False) -> list[str]:
     """The envs a run uses, in report order."""
     envs = [t for t, (group, _, _) in TOOLS.items() if group == "dna" or rna]
-    return envs + ["python", *(["hgvs"] if panel else []), "multiqc"]
+    return envs + ["python", *(["hgvs"] if panel else []), *(["share"] if share else []), "multiqc"]
 
 
 def version_command(env: str) -> str:

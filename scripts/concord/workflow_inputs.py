@@ -331,7 +331,9 @@ def bcftools_stats_files(sheets: Sheets) -> list[str]:
     ]
 
 
-def report_inputs(sheets: Sheets, panel: bool, conformance: bool) -> dict[str, list[str]]:
+def report_inputs(
+    sheets: Sheets, panel: bool, conformance: bool, share: bool = False
+) -> dict[str, list[str]]:
     """Every file the report reads, by kind: MultiQC gets exactly these, nothing scanned."""
     dna, rna = dna_samples(sheets), rna_samples(sheets)
     patients = [p.patient for p in first_pair_per_patient(sheets)] if panel else []
@@ -352,18 +354,21 @@ def report_inputs(sheets: Sheets, panel: bool, conformance: bool) -> dict[str, l
         "brca_coverage": [paths.BRCA_OUTPUTS["coverage"].format(patient=p) for p in patients],
         "expression_qc": [paths.EXPRESSION_QC] if rna else [],
         "certificate": [paths.CERTIFICATE] if conformance else [],
+        "share_summary": [paths.SHARE_SUMMARY] if share else [],
     }  # fmt: skip
 
 
 REPORT_SECTIONS = (
     "verdicts", "thresholds", "identity", "somatic_summary", "somatic_vaf", "brca_findings",
-    "brca_coverage", "expression_qc", "conformance", "accuracy",
+    "brca_coverage", "expression_qc", "conformance", "accuracy", "sharing",
 )  # fmt: skip
 
 
-def report_sections(sheets: Sheets, panel: bool, conformance: bool) -> list[str]:
+def report_sections(
+    sheets: Sheets, panel: bool, conformance: bool, share: bool = False
+) -> list[str]:
     """The names of the report's own sections this run has."""
-    left_out = set()
+    left_out = set() if share else {"sharing"}
     if not conformance:
         left_out |= {"conformance", "accuracy"}
     if not rna_samples(sheets):
@@ -373,9 +378,12 @@ def report_sections(sheets: Sheets, panel: bool, conformance: bool) -> list[str]
     return [s for s in REPORT_SECTIONS if s not in left_out]
 
 
-def report_section_outputs(sheets: Sheets, panel: bool, conformance: bool) -> dict[str, str]:
+def report_section_outputs(
+    sheets: Sheets, panel: bool, conformance: bool, share: bool = False
+) -> dict[str, str]:
     """{section: its custom-content file}, for the rule's named outputs."""
-    return keyed(paths.REPORT_SECTION, "section", report_sections(sheets, panel, conformance))
+    sections = report_sections(sheets, panel, conformance, share)
+    return keyed(paths.REPORT_SECTION, "section", sections)
 
 
 def report_samples(sheets: Sheets) -> list[dict]:

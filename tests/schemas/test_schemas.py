@@ -32,6 +32,29 @@ def test_bundled_config_and_sheets_pass_snakemake_validate(config):
     )
 
 
+def test_the_demo_sheet_has_consent_and_one_sample_without_sharing_consent():
+    sheet = pd.read_csv(REPO / "config" / "samples.tsv", sep="\t", dtype=str, keep_default_na=False)
+    assert list(sheet.columns[-5:]) == [
+        "consent_share", "consent_permission", "consent_disease", "consent_modifiers",
+        "consent_version",
+    ]  # fmt: skip
+    assert list(sheet.loc[sheet["consent_share"] != "yes", "sample_id"]) == ["PT02-tumor"]
+
+
+def test_a_share_section_needs_the_duo_table_and_the_key(config):
+    schema = load_schema(SCHEMAS / "config.schema.yaml")
+    bad = copy.deepcopy(config)
+    del bad["share"]["key"]
+    with pytest.raises(InputError, match=r"c: share: 'key' is a required property"):
+        validate_config(bad, schema, "c")
+    bad["share"]["key"] = "k"
+    bad["share"]["cbioportal_genome"] = "GRCh38"
+    with pytest.raises(InputError, match=r"c: share.cbioportal_genome: 'GRCh38' is not one of"):
+        validate_config(bad, schema, "c")
+    del bad["share"]["cbioportal_genome"]
+    assert validate_config(bad, schema, "c")["share"]["cancer_type"] == "brca"
+
+
 def test_snakemake_validate_also_rejects_unknown_config_keys(config):
     bad = dict(config, outdir="elsewhere")
     with pytest.raises(WorkflowError):
@@ -99,6 +122,18 @@ def write(tmp_path, text):
         (
             "sample_id\tpatient_id\trole\tassay\ttumor_content\nS1\tP\ttumor\tdna\t80%\n",
             r"column 'tumor_content': '80%'",
+        ),
+        (
+            "sample_id\tpatient_id\trole\tassay\tconsent_share\nS1\tP\ttumor\tdna\tmaybe\n",
+            r"column 'consent_share': 'maybe' is not one of 'yes', 'no'",
+        ),
+        (
+            "sample_id\tpatient_id\trole\tassay\tconsent_disease\nS1\tP\ttumor\tdna\tMONDO:12\n",
+            r"column 'consent_disease': 'MONDO:12'",
+        ),
+        (
+            "sample_id\tpatient_id\trole\tassay\tconsent_version\nS1\tP\ttumor\tdna\tv 2\n",
+            r"column 'consent_version': 'v 2' has characters",
         ),
     ],
 )

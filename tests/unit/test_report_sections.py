@@ -370,3 +370,22 @@ def test_versions_yaml_groups_in_report_order():
         'Workflow:\n  snakemake: "9.27.1"\nDNA tools:\n  bwa: "0.7.17"\n'
         'RNA tools:\n  salmon: "1.10.1"\nPython packages:\n  pysam: "0.24.1"\n'
     )
+
+
+def test_the_sharing_section_counts_who_was_left_out():
+    from concord.report_sections import sharing_section
+
+    summary = {
+        "samples": 3, "shared": 2, "excluded": 1, "excluded_samples": ["T2"], "files": 40,
+        "samples_detail": [
+            {"sample": "T1", "shared": True, "data_use": "GRU (DUO:0000042); consent form v1"},
+            {"sample": "N1", "shared": True, "data_use": "GRU (DUO:0000042); consent form v1"},
+            {"sample": "T2", "shared": False, "data_use": ""},
+        ],
+    }  # fmt: skip
+    section = sharing_section(summary)
+    assert section["id"] == "concord_sharing"
+    assert "2 of 3 samples are in the share bundle" in section["description"]
+    assert "1 left out for lack of sharing consent: T2" in section["description"]
+    assert section["data"]["T2"] == {"in_bundle": "no", "data_use": "none"}
+    assert section["data"]["T1"]["in_bundle"] == "yes"

@@ -38,6 +38,7 @@ PROVIDES = {
     "jsonschema": {"modules": {"jsonschema"}},
     "hgvs": {"modules": {"hgvs", "bioutils"}},
     "cdot": {"modules": {"cdot"}},
+    "rocrate": {"modules": {"rocrate"}},
 }
 PREFIX_WORDS = {"do", "then", "else", "!", "time"}  # a command follows them
 SHELL_WORDS = {
@@ -239,6 +240,7 @@ def test_every_template_is_used_by_a_rule_or_an_input_function():
     unused = [n for n in names if f"paths.{n}" not in used and n not in {"RESULTS", "EXPRESSION"}]
     derived = {"SOMATIC_NAME", "GERMLINE_NAME", "STANDARD_PREFIX", "BRCA_PREFIX", "REPORT_DIR"}
     derived |= {"SALMON_DIR"}  # the bases other templates are built on
+    derived |= {"SHARE_DIR", "BUNDLE", "BUNDLE_SIDECAR"}  # the bundle's inside (concord.bundle)
     assert set(unused) <= derived, f"templates no rule uses: {sorted(set(unused) - derived)}"
 
 

@@ -51,7 +51,7 @@ def test_debian_packages_are_the_pinned_versions():
 
 def test_requirements_pin_the_env_versions_of_python_packages():
     p, req = pins(), requirement_pins()
-    for package in ("pysam", "pandas", "pyarrow", "pyyaml", "multiqc", "hgvs", "cdot"):
+    for package in ("pysam", "pandas", "pyarrow", "pyyaml", "multiqc", "hgvs", "cdot", "rocrate"):
         assert req[package] == p[package], (
             f"{package}: requirements {req[package]}, env {p[package]}"
         )
@@ -74,7 +74,8 @@ def test_version_output_is_parsed_per_tool_and_package():
 def test_a_run_asks_only_the_envs_it_uses():
     assert "salmon" not in version_environments(rna=False, panel=True)
     assert "hgvs" not in version_environments(rna=True, panel=False)
-    assert set(version_environments(rna=True, panel=True)) == {*TOOLS, *PACKAGES}
+    assert "share" not in version_environments(rna=True, panel=True)
+    assert set(version_environments(rna=True, panel=True, share=True)) == {*TOOLS, *PACKAGES}
 
 
 def test_a_reported_version_matches_its_pin_with_build_suffixes_only():

@@ -220,7 +220,70 @@ def missing_reference(w):
     return r"config: reference.fasta: file .*hg38.fa does not exist"
 
 
+def unknown_duo_code(w):
+    w.samples = set_cell(w.samples, 3, "consent_permission", "GRUX")
+    return (
+        r"samples.tsv: line 3, column 'consent_permission': 'GRUX' is not a DUO term "
+        r"\(permissions: DS, GRU, HMB, NRES, POA\)"
+    )
+
+
+def ds_without_disease(w):
+    w.samples = set_cell(w.samples, 6, "consent_disease", "")
+    return (
+        r"samples.tsv: line 6, column 'consent_disease': empty; DS \(disease specific research\) "
+        r"needs the MONDO term of the disease"
+    )
+
+
+def two_permissions(w):
+    w.samples = set_cell(w.samples, 2, "consent_permission", "GRU,HMB")
+    return (
+        r"samples.tsv: line 2, column 'consent_permission': 'GRU,HMB' has 2 codes; a sample has "
+        r"exactly one data use permission"
+    )
+
+
+def modifier_as_permission(w):
+    w.samples = set_cell(w.samples, 4, "consent_permission", "PUB")
+    return (
+        r"samples.tsv: line 4, column 'consent_permission': 'PUB' \(publication required\) is a "
+        r"DUO data use modifier, not a permission"
+    )
+
+
+def permission_as_modifier(w):
+    w.samples = set_cell(w.samples, 4, "consent_modifiers", "PUB,HMB")
+    return (
+        r"samples.tsv: line 4, column 'consent_modifiers': 'HMB' .* is a DUO data use "
+        r"permission, not a modifier"
+    )
+
+
+def shared_without_consent_version(w):
+    w.samples = set_cell(w.samples, 2, "consent_version", "")
+    return r"samples.tsv: line 2, column 'consent_version': empty; a sample with consent_share"
+
+
+def key_readable_by_others(w):
+    w.key.chmod(0o644)
+    return r"config share.key: .*centre.key: the centre key must be readable by its owner only"
+
+
+def key_missing(w):
+    w.config["share"]["key"] = str(w.path / "no.key")
+    return r"config share.key: .*no.key: the centre key file does not exist"
+
+
 CASES = [
+    unknown_duo_code,
+    ds_without_disease,
+    two_permissions,
+    modifier_as_permission,
+    permission_as_modifier,
+    shared_without_consent_version,
+    key_readable_by_others,
+    key_missing,
     missing_fastq,
     corrupt_fastq,
     not_a_fastq,

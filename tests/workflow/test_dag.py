@@ -34,7 +34,7 @@ def test_demo_dag(workdir):
         "samtools_stats": 4,
         "samtools_flagstat": 4,
         "mosdepth": 4,
-        "tool_version": 11,  # one per env the run uses: 8 tools, python, hgvs, multiqc
+        "tool_version": 12,  # one per env the run uses: 8 tools, python, hgvs, share, multiqc
         "software_versions": 1,
         "calling_chunks": 1,
         "freebayes_chunk": 16,  # 2 pairs x 8 chunks
@@ -59,7 +59,16 @@ def test_demo_dag(workdir):
         "report_sections": 1,
         "multiqc_run_config": 1,
         "multiqc": 1,
+        "input_checksums": 6,  # every unit of a sample with sharing consent (not PT02-tumor's)
+        "share_bundle": 1,
     }
+
+
+def test_no_share_section_no_bundle(workdir):
+    del workdir.config["share"]
+    counts = job_counts(workdir.run("--dry-run", "--quiet", "rules"))
+    assert not {"share_bundle", "input_checksums"} & set(counts)
+    assert counts["tool_version"] == 11
 
 
 def test_chunk_count_follows_config(workdir):

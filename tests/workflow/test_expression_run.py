@@ -75,7 +75,7 @@ def test_sample_that_does_not_map_fails_qc_and_is_left_out(tmp_path):
     w = Workdir(tmp_path)
     random_fastq(tmp_path / "noise_R1.fastq.gz", 1)
     random_fastq(tmp_path / "noise_R2.fastq.gz", 2)
-    w.samples += "PT03-rna\tPT03\ttumor\trna\t\t\t\tunrelated reads\n"
+    w.samples += "PT03-rna\tPT03\ttumor\trna\t\t\t\tunrelated reads\tno\t\t\t\t\n"
     r1, r2 = tmp_path / "noise_R1.fastq.gz", tmp_path / "noise_R2.fastq.gz"
     w.units += f"PT03-rna\tL001\t{r1}\t{r2}\tILLUMINA\t\t\t\n"
     result = w.run("--cores", "2", "results/expression/qc.tsv")

@@ -44,7 +44,7 @@ def test_stranded_library_is_reported_and_quantified_stranded(tmp_path):
     pairs = stranded_rna_library(DEMO, reads, "ISR", PAIRS, tpm, seed=1)
     w = Workdir(tmp_path)
     w.config["annotation"]["gtf"] = str(reads / ANTISENSE_GTF)
-    w.samples += "PT03-rna\tPT03\ttumor\trna\t\t\t\tstranded synthetic RNA\n"
+    w.samples += "PT03-rna\tPT03\ttumor\trna\t\t\t\tstranded synthetic RNA\tno\t\t\t\t\n"
     r1, r2 = reads / "rna_R1.fastq.gz", reads / "rna_R2.fastq.gz"
     w.units += f"PT03-rna\tL001\t{r1}\t{r2}\tILLUMINA\t\t\t\n"
     result = w.run(

@@ -17,6 +17,7 @@ SECTIONS = [
     "concord_brca_findings",
     "concord_brca_coverage",
     "concord_expression_qc",
+    "concord_sharing",
     "fastp",
     "samtools",
     "mosdepth",
