@@ -30,8 +30,8 @@ def sites_by_patient(inputs: dict) -> dict[str, dict[str, str]]:
     for which in CONFORMANCE_SETS:
         for path in inputs[which]:
             patient = path.rsplit("/", 1)[1].removesuffix(f".{which}.vcf")
-            assert path == paths.CONFORMANCE_SITES.format(patient=patient, which=which), path
-            sites.setdefault(patient, {})[which] = path
+            expected = paths.CONFORMANCE_SITES.format(patient=patient, which=which)
+            sites.setdefault(patient, {})[which] = paths.job_file([path], expected)
     return sites
 
 

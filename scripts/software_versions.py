@@ -17,8 +17,10 @@ def main(version_files: dict[str, str], snakemake_version: str, out: str) -> Non
 
 if __name__ == "__main__":
     s = snakemake  # noqa: F821
-    files = {env: paths.TOOL_VERSION.format(env=env) for env in s.params.environments}
-    assert set(files.values()) == set(s.input), "tool_version inputs and environments disagree"
+    files = {
+        env: paths.job_file(s.input, paths.TOOL_VERSION.format(env=env))
+        for env in s.params.environments
+    }
     try:
         main(files, s.params.snakemake_version, s.output[0])
     except RuntimeError as error:

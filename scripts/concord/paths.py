@@ -9,6 +9,7 @@ templates, so renaming a file is a one-line change. Templates use the workflow's
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 RESULTS = "results"
 
@@ -139,10 +140,10 @@ DELIVERABLES = (
 
 # Everything else the workflow writes (kept for re-runs and for the report, or temporary).
 INTERMEDIATE = (
-    *BWA_INDEX, TOOL_VERSION, TRIMMED_R1, TRIMMED_R2, UNIT_BAM, CALLING_CHUNK, CHUNK_VCF,
-    JOINT_VCF, JOINT_TBI, PANEL_EXONS_BED, PANEL_THRESHOLDS, PANEL_REGIONS, ALL_TRANSCRIPTS_FASTA,
-    *EXPRESSION_ANNOTATION.values(), SAMPLE_QUANT, SAMPLE_QUANT_QC, CONFORMANCE_SITES,
-    REPORT_RUN_CONFIG, REPORT_VERSIONS,
+    *BWA_INDEX, TOOL_VERSION, TRIMMED_R1, TRIMMED_R2, UNIT_BAM, CALLING_CHUNK,
+    CHUNK_VCF, JOINT_VCF, JOINT_TBI, PANEL_EXONS_BED, PANEL_THRESHOLDS, PANEL_REGIONS,
+    ALL_TRANSCRIPTS_FASTA, *EXPRESSION_ANNOTATION.values(), SAMPLE_QUANT, SAMPLE_QUANT_QC,
+    CONFORMANCE_SITES, REPORT_RUN_CONFIG, REPORT_VERSIONS,
 )  # fmt: skip
 
 # Directories written as a whole (their files are the tools' own layout).
@@ -151,6 +152,16 @@ DIRECTORIES = (SALMON_INDEX, SALMON_DIR, REPORT_DATA)
 # Files a tool writes beside its declared outputs, which nothing reads (mosdepth's summaries and
 # indexes of the panel coverage run).
 SIDE_FILES = (f"{RESULTS}/brca/coverage/{{sample}}/{{sample}}.{{side}}",)
+
+
+def job_file(files: Iterable[str], path: str) -> str:
+    """The one file among a job's inputs or outputs that stands for `path` (a template filled
+    in): the path itself, or a storage provider's local copy of it, which ends with the path
+    (`.snakemake/storage/<provider>/<prefix>/results/...` when there is no shared filesystem)."""
+    found = [f for f in files if f == path or f.endswith(f"/{path}")]
+    if len(found) != 1:
+        raise ValueError(f"{path}: {len(found)} of the job's files stand for it: {found}")
+    return found[0]
 
 
 def template_regex(template: str) -> re.Pattern:
