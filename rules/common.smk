@@ -14,10 +14,19 @@ from concord import workflow_inputs as wi  # noqa: E402
 from concord.config import check_paths_exist, validate_config  # noqa: E402
 from concord.errors import InputError  # noqa: E402
 from concord.reference import check_gtf  # noqa: E402
-from concord.samplesheet import load_schema, load_sheets  # noqa: E402
+from concord.resources import mem_mb_on_attempt  # noqa: E402
+from concord.samplesheet import (
+    load_schema,
+    load_sheets,
+    read_checked_sheets,
+)  # noqa: E402
 
 SCHEMAS = Path(workflow.basedir) / "rules" / "schemas"
-MULTIQC_CONFIG = str(Path(workflow.basedir) / "config" / "multiqc_config.yaml")
+# The files the config names are checked once, by the main process, before any job. A cluster
+# job parses this workflow again (twice with the Slurm plugin) and only re-reads the sheets.
+# With a default storage provider the files live in storage, not here: Snakemake checks that
+# they exist there, annotation_check checks the GTF against the reference, fastp reads FASTQs.
+FILES_ARE_LOCAL = workflow.storage_settings.default_storage_provider is None
 
 try:
     config = validate_config(
@@ -25,19 +34,24 @@ try:
         load_schema(SCHEMAS / "config.schema.yaml"),
         "config (config/config.yaml or --configfile)",
     )
-    check_paths_exist(config, "config")
-    check_gtf(
-        config["annotation"]["gtf"],
-        config["reference"]["fasta"],
-        config["reference"].get("fai"),
-        [p["transcript"] for p in config["panel"]],
-    )
-    SHEETS = load_sheets(
-        config["samples"],
-        config["units"],
-        load_schema(SCHEMAS / "samples.schema.yaml"),
-        load_schema(SCHEMAS / "units.schema.yaml"),
-    )
+    if workflow.is_main_process:
+        if FILES_ARE_LOCAL:
+            check_paths_exist(config, "config")
+            check_gtf(
+                config["annotation"]["gtf"],
+                config["reference"]["fasta"],
+                config["reference"].get("fai"),
+                [p["transcript"] for p in config["panel"]],
+            )
+        SHEETS = load_sheets(
+            config["samples"],
+            config["units"],
+            load_schema(SCHEMAS / "samples.schema.yaml"),
+            load_schema(SCHEMAS / "units.schema.yaml"),
+            read_fastqs=FILES_ARE_LOCAL,
+        )
+    else:
+        SHEETS = read_checked_sheets(config["samples"], config["units"])
 except InputError as error:
     raise WorkflowError(
         f"concord input check failed (nothing was run):\n{error}"
@@ -88,15 +102,6 @@ def prefix_of(name, suffix):
         return output[name].removesuffix(suffix)
 
     return prefix
-
-
-def mem_mb_on_attempt(base_mb):
-    """Memory that grows with each retry: base, 2x base, 3x base."""
-
-    def mem_mb(wildcards, attempt):
-        return base_mb * attempt
-
-    return mem_mb
 
 
 def reference_outputs():
