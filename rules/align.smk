@@ -8,6 +8,7 @@ rule bwa_mem:
         index=multiext(paths.REFERENCE, *paths.BWA_INDEX_EXTENSIONS),
         ref=paths.REFERENCE,
         digests=paths.CONTIG_DIGESTS,
+        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         temp(paths.UNIT_BAM),
     log:
@@ -37,7 +38,8 @@ rule bwa_mem:
 
 rule markdup:
     input:
-        sample_unit_bams,
+        units=sample_unit_bams,
+        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         bam=paths.BAM,
         bai=paths.BAI,
@@ -56,7 +58,7 @@ rule markdup:
         runtime=120,
     shell:
         """
-        (samtools merge -@ {threads} -u -o - {input} \
+        (samtools merge -@ {threads} -u -o - {input.units} \
             | samtools markdup -@ {threads} -s -f {output.stats} -T {output.bam}.tmp - {output.bam} \
             && samtools index -@ {threads} {output.bam} {output.bai}) 2>{log}
         """

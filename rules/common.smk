@@ -1,6 +1,7 @@
 # Load and validate config and sheets before any job; wildcard constraints; input functions.
 # Every results path comes from scripts/concord/paths.py (imported here as `paths`).
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 from snakemake import __version__ as SNAKEMAKE_VERSION
@@ -9,6 +10,7 @@ from snakemake.exceptions import WorkflowError
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 
 from concord import paths  # noqa: E402
+from concord import toolchain  # noqa: E402
 from concord import versions  # noqa: E402
 from concord import workflow_inputs as wi  # noqa: E402
 from concord.config import check_paths_exist, validate_config  # noqa: E402
@@ -56,6 +58,10 @@ except InputError as error:
     raise WorkflowError(
         f"concord input check failed (nothing was run):\n{error}"
     ) from None
+
+# When this invocation started: a parameter of the toolchain check, so that it runs again at
+# the start of every run (its result is what the tool rules wait for).
+INVOCATION = datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 wildcard_constraints:
@@ -143,6 +149,10 @@ def tool_version_files(wildcards):
 
 def tool_version_command(wildcards):
     return versions.version_command(wildcards.env)
+
+
+def toolchain_pins(wildcards):
+    return toolchain.pins()
 
 
 def pair_outputs():

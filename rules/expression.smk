@@ -8,6 +8,7 @@ rule gffread_transcriptome:
         fai=paths.REFERENCE_FAI,
         gtf=config["annotation"]["gtf"],
         checked=paths.ANNOTATION_CHECK,
+        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         temp(paths.ALL_TRANSCRIPTS_FASTA),
     log:
@@ -28,6 +29,7 @@ rule expression_annotation:
     input:
         fasta=paths.ALL_TRANSCRIPTS_FASTA,
         gtf=config["annotation"]["gtf"],
+        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         **paths.EXPRESSION_ANNOTATION,
     log:
@@ -44,7 +46,8 @@ rule expression_annotation:
 
 rule salmon_index:
     input:
-        paths.EXPRESSION_ANNOTATION["fasta"],
+        transcripts=paths.EXPRESSION_ANNOTATION["fasta"],
+        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         directory(paths.SALMON_INDEX),
     log:
@@ -58,13 +61,14 @@ rule salmon_index:
         mem_mb=mem_mb_on_attempt(16000),
         runtime=120,
     shell:
-        "salmon index -t {input} -i {output} -k 31 -p {threads} > {log} 2>&1"
+        "salmon index -t {input.transcripts} -i {output} -k 31 -p {threads} > {log} 2>&1"
 
 
 rule salmon_quant:
     input:
         unpack(rna_sample_fastqs),
         index=paths.SALMON_INDEX,
+        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         **paths.SALMON_OUTPUTS,
     log:
@@ -99,6 +103,7 @@ rule expression_quant:
         meta=paths.SALMON_OUTPUTS["meta"],
         lib=paths.SALMON_OUTPUTS["lib"],
         fasta=paths.EXPRESSION_ANNOTATION["fasta"],
+        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         quant=paths.SAMPLE_QUANT,
         qc=paths.SAMPLE_QUANT_QC,
@@ -126,6 +131,7 @@ rule expression_matrices:
         quant=sample_quants,
         qc=sample_quant_qcs,
         tx2gene=paths.EXPRESSION_ANNOTATION["tx2gene"],
+        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         **paths.EXPRESSION_MATRICES,
         qc=paths.EXPRESSION_QC,

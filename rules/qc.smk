@@ -5,6 +5,7 @@
 rule fastp:
     input:
         unpack(unit_fastqs),
+        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         r1=temp(paths.TRIMMED_R1),
         r2=temp(paths.TRIMMED_R2),
@@ -35,6 +36,7 @@ rule samtools_stats:
     input:
         bam=paths.BAM,
         ref=paths.REFERENCE,
+        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         paths.SAMTOOLS_STATS,
     log:
@@ -53,7 +55,8 @@ rule samtools_stats:
 
 rule samtools_flagstat:
     input:
-        paths.BAM,
+        bam=paths.BAM,
+        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         paths.FLAGSTAT,
     log:
@@ -67,13 +70,14 @@ rule samtools_flagstat:
         mem_mb=mem_mb_on_attempt(500),
         runtime=30,
     shell:
-        "samtools flagstat {input} > {output} 2> {log}"
+        "samtools flagstat {input.bam} > {output} 2> {log}"
 
 
 rule mosdepth:
     input:
         bam=paths.BAM,
         bai=paths.BAI,
+        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         summary=paths.MOSDEPTH_SUMMARY,
         dist=paths.MOSDEPTH_DIST,
@@ -96,7 +100,8 @@ rule mosdepth:
 
 rule bcftools_stats:
     input:
-        paths.STANDARD_VCF,
+        vcf=paths.STANDARD_VCF,
+        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         paths.BCFTOOLS_STATS,
     log:
@@ -110,13 +115,14 @@ rule bcftools_stats:
         mem_mb=mem_mb_on_attempt(1000),
         runtime=30,
     shell:
-        "bcftools stats {input} > {output} 2> {log}"
+        "bcftools stats {input.vcf} > {output} 2> {log}"
 
 
 rule identity_check:
     input:
         vcf=paths.JOINT_VCF,
         tbi=paths.JOINT_TBI,
+        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         paths.IDENTITY,
     log:

@@ -34,7 +34,8 @@ else:
 
     rule samtools_faidx:
         input:
-            paths.REFERENCE,
+            ref=paths.REFERENCE,
+            versions=ancient(paths.SOFTWARE_VERSIONS),
         output:
             paths.REFERENCE_FAI,
         log:
@@ -48,7 +49,7 @@ else:
             mem_mb=mem_mb_on_attempt(1000),
             runtime=30,
         shell:
-            "samtools faidx {input} 2> {log}"
+            "samtools faidx {input.ref} 2> {log}"
 
 
 if "dict" in config["reference"]:
@@ -70,7 +71,8 @@ else:
 
     rule samtools_dict:
         input:
-            paths.REFERENCE,
+            ref=paths.REFERENCE,
+            versions=ancient(paths.SOFTWARE_VERSIONS),
         output:
             paths.REFERENCE_DICT,
         log:
@@ -86,7 +88,7 @@ else:
         params:
             assembly=config["reference"]["assembly"],
         shell:
-            "samtools dict -a {params.assembly} -o {output} {input} 2> {log}"
+            "samtools dict -a {params.assembly} -o {output} {input.ref} 2> {log}"
 
 
 if "bwa_index" in config["reference"]:
@@ -110,7 +112,8 @@ else:
 
     rule bwa_index:
         input:
-            paths.REFERENCE,
+            ref=paths.REFERENCE,
+            versions=ancient(paths.SOFTWARE_VERSIONS),
         output:
             multiext(paths.REFERENCE, *paths.BWA_INDEX_EXTENSIONS),
         log:
@@ -124,12 +127,13 @@ else:
             mem_mb=mem_mb_on_attempt(8000),
             runtime=120,
         shell:
-            "bwa index {input} 2> {log}"
+            "bwa index {input.ref} 2> {log}"
 
 
 rule contig_digests:
     input:
-        paths.REFERENCE,
+        ref=paths.REFERENCE,
+        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         paths.CONTIG_DIGESTS,
     log:
@@ -153,6 +157,7 @@ rule annotation_check:
         gtf=config["annotation"]["gtf"],
         ref=paths.REFERENCE,
         fai=paths.REFERENCE_FAI,
+        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         paths.ANNOTATION_CHECK,
     log:

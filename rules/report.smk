@@ -5,7 +5,7 @@
 rule report_sections:
     input:
         unpack(report_inputs),
-        versions=paths.SOFTWARE_VERSIONS,
+        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         **report_section_outputs(),
         versions=paths.REPORT_VERSIONS,
@@ -33,6 +33,8 @@ rule report_sections:
 
 
 rule multiqc_run_config:
+    input:
+        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         paths.REPORT_RUN_CONFIG,
     log:
@@ -55,6 +57,7 @@ rule multiqc:
         # the layout shipped with the workflow: a source file, never looked up in storage
         config=workflow.source_path("../config/multiqc_config.yaml"),
         run_config=paths.REPORT_RUN_CONFIG,
+        toolchain=ancient(paths.SOFTWARE_VERSIONS),
     output:
         html=paths.REPORT_HTML,
         data=directory(paths.REPORT_DATA),

@@ -14,6 +14,7 @@ FREEBAYES_OPTIONS = (
 rule calling_chunks:
     input:
         fai=paths.REFERENCE_FAI,
+        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         wi.calling_chunks(N_CHUNKS),
     log:
@@ -33,6 +34,7 @@ rule freebayes_chunk:
         ref=paths.REFERENCE,
         fai=paths.REFERENCE_FAI,
         chunk=paths.fill(paths.CALLING_CHUNK, n_chunks=N_CHUNKS),
+        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         temp(paths.CHUNK_VCF),
     log:
@@ -56,6 +58,7 @@ rule gather_joint_calls:
     input:
         chunks=pair_chunk_vcfs,
         ref=paths.REFERENCE,
+        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         vcf=temp(paths.JOINT_VCF),
         tbi=temp(paths.JOINT_TBI),
@@ -87,7 +90,7 @@ rule somatic_vcf:
         joint=paths.JOINT_VCF,
         joint_tbi=paths.JOINT_TBI,
         digests=paths.CONTIG_DIGESTS,
-        versions=paths.SOFTWARE_VERSIONS,
+        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         vcf=paths.SOMATIC_VCF,
         tbi=paths.SOMATIC_TBI,
@@ -113,7 +116,7 @@ rule germline_vcf:
     input:
         unpack(germline_joint_call),
         digests=paths.CONTIG_DIGESTS,
-        versions=paths.SOFTWARE_VERSIONS,
+        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         vcf=paths.GERMLINE_VCF,
         tbi=paths.GERMLINE_TBI,
@@ -141,6 +144,7 @@ rule validate_vcf:
         tbi=f"{paths.STANDARD_VCF}.tbi",
         ref=paths.REFERENCE,
         fai=paths.REFERENCE_FAI,
+        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         paths.STANDARD_VALIDATION,
     log:

@@ -1,6 +1,8 @@
 """The network's pins: the exact versions in `envs/*.yaml`, the one list of the reference
 toolchain. Debian's packages (scripts/setup/install_tools.sh) and requirements.txt must agree
-with it (tests/unit/test_toolchain.py)."""
+with it (tests/unit/test_toolchain.py), and every run checks the versions the tools report
+against it (rule toolchain_check, concord.versions.check_versions) before any job uses them.
+"""
 
 from __future__ import annotations
 

@@ -31,7 +31,9 @@ PACKAGES = {
 
 ENVIRONMENTS = (*TOOLS, *PACKAGES)
 
-COLUMNS = ("tool", "version", "group", "environment")
+# the record: what ran, what the network pins, and whether they agree (concord.toolchain)
+COLUMNS = ("tool", "version", "pin", "status", "group", "environment")
+NOT_FOUND = "not found"
 
 
 def version_environments(rna: bool, panel: bool) -> list[str]:
@@ -49,6 +51,11 @@ def version_command(env: str) -> str:
         "python -c 'import sys, importlib.metadata as m; "
         f"[print(p, m.version(p)) for p in sys.argv[1:]]' {names}"
     )
+
+
+def env_tools(env: str) -> tuple[str, ...]:
+    """The tools (or packages) whose versions env's command prints."""
+    return (env,) if env in TOOLS else PACKAGES[env]
 
 
 def parse_versions(env: str, text: str) -> list[dict]:
@@ -85,3 +92,39 @@ def read_version_rows(path: str) -> list[dict]:
 
 def read_versions(path: str) -> dict[str, str]:
     return {row["tool"]: row["version"] for row in read_version_rows(path)}
+
+
+# A version a tool reports matches its pin when it is the pin, or the pin followed by a build
+# tag of the same release: bwa's source revision (`0.7.17-r1188`) or a local build label after
+# `+` (`1.16.1+dfsg`). Another release (`1.16` vs `1.16.1`), a pre-release (`1.10.1-rc1`,
+# `1.10.1b2`) or no version at all is a difference.
+BUILD_TAG = r"(-r\d+|\+[0-9A-Za-z.+~_-]+)?"
+
+
+def version_matches(found: str, pin: str) -> bool:
+    return re.fullmatch(re.escape(pin) + BUILD_TAG, found) is not None
+
+
+def check_versions(rows: list[dict], pins: dict[str, str]) -> list[dict]:
+    """The rows (tool, version, group, environment) with the tool's pin and a status: `pinned`
+    (the version matches the pin), `differs`, or `unpinned` (nothing in envs/ pins it)."""
+    checked = []
+    for row in rows:
+        pin = pins.get(row["tool"], "")
+        if not pin:
+            status = "unpinned"
+        elif version_matches(row["version"], pin):
+            status = "pinned"
+        else:
+            status = "differs"
+        checked.append({**row, "pin": pin, "status": status})
+    return checked
+
+
+def differences(rows: list[dict]) -> list[str]:
+    """One line per tool whose version differs from its pin: tool, found, pin, where pinned."""
+    return [
+        f"{r['tool']}: found {r['version']}, pinned {r['pin']} (envs/{r['environment']}.yaml)"
+        for r in rows
+        if r["status"] == "differs"
+    ]

@@ -300,3 +300,15 @@ def test_versions_yaml_groups_in_report_order():
         'Workflow:\n  snakemake: "9.27.1"\nDNA tools:\n  bwa: "0.7.17"\n'
         'RNA tools:\n  salmon: "1.10.1"\nPython packages:\n  pysam: "0.24.1"\n'
     )
+
+
+def test_a_version_that_differs_from_its_pin_shows_the_pin_in_the_report():
+    rows = [
+        {"tool": "samtools", "version": "1.17", "group": "dna", "pin": "1.16.1",
+         "status": "differs"},
+        {"tool": "bwa", "version": "0.7.17-r1188", "group": "dna", "pin": "0.7.17",
+         "status": "pinned"},
+    ]  # fmt: skip
+    assert versions_yaml(rows) == (
+        'DNA tools:\n  samtools: "1.17 (pinned: 1.16.1)"\n  bwa: "0.7.17-r1188"\n'
+    )

@@ -245,3 +245,21 @@ def test_templates_fill_and_match():
     assert paths.owning_template("results/somatic/P1/T_vs_N.somatic.vcf.gz") == paths.SOMATIC_VCF
     assert paths.owning_template("results/expression/salmon/S1/quant.sf") == paths.SALMON_DIR
     assert paths.owning_template("results/somatic/P1/extra.txt") is None
+
+
+# rules that run before the toolchain check, are part of it, or only link the configured files
+BEFORE_THE_TOOLCHAIN_CHECK = {
+    "all", "tool_version", "toolchain_check", "software_versions", "link_reference",
+    "link_reference_fai", "link_reference_dict", "link_bwa_index",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "rule", [r for r in RULES if r.name not in BEFORE_THE_TOOLCHAIN_CHECK], ids=lambda r: r.name
+)
+def test_every_job_that_runs_a_tool_waits_for_the_toolchain_check(rule):
+    """The versions record is written only once the check passed; as an ancient() input its
+    rewrite in every run re-runs nothing, and a failed check stops every tool job."""
+    assert re.search(r"\w+=ancient\(paths\.SOFTWARE_VERSIONS\)", rule.text), (
+        f"{rule.file.name}: rule {rule.name} needs versions=ancient(paths.SOFTWARE_VERSIONS)"
+    )

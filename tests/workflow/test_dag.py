@@ -26,6 +26,7 @@ def test_demo_dag(workdir):
         "samtools_dict": 1,
         "bwa_index": 1,
         "contig_digests": 1,
+        "annotation_check": 1,
         "fastp": 8,  # every unit, RNA included
         "bwa_mem": 6,  # DNA units only
         "markdup": 4,  # one per DNA sample: units merged
@@ -33,6 +34,7 @@ def test_demo_dag(workdir):
         "samtools_flagstat": 4,
         "mosdepth": 4,
         "tool_version": 11,  # one per env the run uses: 8 tools, python, hgvs, multiqc
+        "toolchain_check": 1,
         "software_versions": 1,
         "calling_chunks": 1,
         "freebayes_chunk": 16,  # 2 pairs x 8 chunks
