@@ -8,7 +8,6 @@ rule bwa_mem:
         index=multiext(paths.REFERENCE, *paths.BWA_INDEX_EXTENSIONS),
         ref=paths.REFERENCE,
         digests=paths.CONTIG_DIGESTS,
-        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         temp(paths.UNIT_BAM),
     log:
@@ -39,7 +38,6 @@ rule bwa_mem:
 rule markdup:
     input:
         units=sample_unit_bams,
-        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         bam=paths.BAM,
         bai=paths.BAI,

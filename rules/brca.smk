@@ -5,7 +5,6 @@ rule brca_regions:
     input:
         gtf=config["annotation"]["gtf"],
         checked=paths.ANNOTATION_CHECK,
-        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         paths.PANEL_EXONS_BED,
     log:
@@ -24,7 +23,6 @@ rule mosdepth_brca:
         bam=paths.BAM,
         bai=paths.BAI,
         bed=paths.PANEL_EXONS_BED,
-        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         thresholds=paths.PANEL_THRESHOLDS,
         regions=paths.PANEL_REGIONS,
@@ -53,7 +51,7 @@ rule brca_report:
         fai=paths.REFERENCE_FAI,
         gtf=config["annotation"]["gtf"],
         digests=paths.CONTIG_DIGESTS,
-        versions=ancient(paths.SOFTWARE_VERSIONS),
+        versions=paths.SOFTWARE_VERSIONS,
     output:
         **paths.BRCA_OUTPUTS,
     log:

@@ -1,11 +1,16 @@
 # Load and validate config and sheets before any job; wildcard constraints; input functions.
 # Every results path comes from scripts/concord/paths.py (imported here as `paths`).
 import sys
-from datetime import datetime, timezone
+import subprocess
 from pathlib import Path
 
 from snakemake import __version__ as SNAKEMAKE_VERSION
 from snakemake.exceptions import WorkflowError
+from snakemake.logging import logger
+from snakemake_interface_executor_plugins.settings import (
+    DeploymentMethod,
+    SharedFSUsage,
+)
 
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 
@@ -58,10 +63,6 @@ except InputError as error:
     raise WorkflowError(
         f"concord input check failed (nothing was run):\n{error}"
     ) from None
-
-# When this invocation started: a parameter of the toolchain check, so that it runs again at
-# the start of every run (its result is what the tool rules wait for).
-INVOCATION = datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 wildcard_constraints:
@@ -153,6 +154,55 @@ def tool_version_command(wildcards):
 
 def toolchain_pins(wildcards):
     return toolchain.pins()
+
+
+def check_toolchain_before_any_job():
+    """The onstart hook: every env a job of this run uses, asked for its versions the way the
+    jobs will call the tools (in its conda env with --sdm conda), against the pins."""
+    deployed_here = (
+        SharedFSUsage.SOFTWARE_DEPLOYMENT in workflow.storage_settings.shared_fs_usage
+    )
+    if workflow.non_local_exec and not deployed_here:
+        logger.warning(
+            "concord: toolchain check skipped: the jobs' software is not deployed where this "
+            "process runs; the versions are recorded by the jobs (software_versions.tsv)"
+        )
+        return
+    with_conda = (
+        DeploymentMethod.CONDA in workflow.deployment_settings.deployment_method
+    )
+    environments = {}
+    for job in workflow.dag.needrun_jobs():
+        spec = job.conda_env_spec
+        if spec is not None and spec.is_file:
+            env = Path(spec.file.get_path_or_uri(secret_free=True)).stem
+            if env in versions.ENVIRONMENTS:
+                environments.setdefault(env, job.conda_env if with_conda else None)
+    texts = {
+        env: ask_version(env, conda) for env, conda in sorted(environments.items())
+    }
+    rows, unreadable = versions.reported_versions(texts, SNAKEMAKE_VERSION)
+    rows = versions.check_versions(rows, toolchain.pins())
+    Path("logs/provenance").mkdir(parents=True, exist_ok=True)
+    versions.write_versions(rows, "logs/provenance/toolchain_check.tsv")
+    found = versions.differences(rows)
+    if found and config["toolchain"]["mode"] == "harmonized":
+        raise WorkflowError(versions.toolchain_error(found))
+    if found:
+        logger.warning(versions.toolchain_warning(found))
+
+
+def ask_version(env, conda_env):
+    """What env's version command prints, run as a job in that env would run it."""
+    command = versions.version_command(env)
+    if conda_env is not None:
+        from snakemake.deployment.conda import Conda
+
+        command = Conda().shellcmd(conda_env.address, command)
+    asked = subprocess.run(
+        ["bash", "-c", command], capture_output=True, text=True, errors="replace"
+    )
+    return asked.stdout + asked.stderr
 
 
 def pair_outputs():

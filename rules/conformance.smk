@@ -7,7 +7,6 @@ rule conformance_normalize:
         vcf=conformance_source,
         ref=paths.REFERENCE,
         fai=paths.REFERENCE_FAI,
-        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         temp(paths.CONFORMANCE_SITES),
     log:
@@ -26,7 +25,7 @@ rule conformance_normalize:
 rule conformance_certificate:
     input:
         unpack(certificate_inputs),
-        versions=ancient(paths.SOFTWARE_VERSIONS),
+        versions=paths.SOFTWARE_VERSIONS,
     output:
         paths.CERTIFICATE,
     log:

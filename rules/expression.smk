@@ -8,7 +8,6 @@ rule gffread_transcriptome:
         fai=paths.REFERENCE_FAI,
         gtf=config["annotation"]["gtf"],
         checked=paths.ANNOTATION_CHECK,
-        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         temp(paths.ALL_TRANSCRIPTS_FASTA),
     log:
@@ -29,7 +28,6 @@ rule expression_annotation:
     input:
         fasta=paths.ALL_TRANSCRIPTS_FASTA,
         gtf=config["annotation"]["gtf"],
-        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         **paths.EXPRESSION_ANNOTATION,
     log:
@@ -47,7 +45,6 @@ rule expression_annotation:
 rule salmon_index:
     input:
         transcripts=paths.EXPRESSION_ANNOTATION["fasta"],
-        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         directory(paths.SALMON_INDEX),
     log:
@@ -68,7 +65,6 @@ rule salmon_quant:
     input:
         unpack(rna_sample_fastqs),
         index=paths.SALMON_INDEX,
-        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         **paths.SALMON_OUTPUTS,
     log:
@@ -103,7 +99,6 @@ rule expression_quant:
         meta=paths.SALMON_OUTPUTS["meta"],
         lib=paths.SALMON_OUTPUTS["lib"],
         fasta=paths.EXPRESSION_ANNOTATION["fasta"],
-        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         quant=paths.SAMPLE_QUANT,
         qc=paths.SAMPLE_QUANT_QC,
@@ -131,7 +126,6 @@ rule expression_matrices:
         quant=sample_quants,
         qc=sample_quant_qcs,
         tx2gene=paths.EXPRESSION_ANNOTATION["tx2gene"],
-        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         **paths.EXPRESSION_MATRICES,
         qc=paths.EXPRESSION_QC,

@@ -1,5 +1,11 @@
 # Provenance and the toolchain check: every tool and package asked for its version inside the
-# environment it runs in, compared with the pins (envs/*.yaml) at the start of every run.
+# environment it runs in, and compared with the pins in envs/*.yaml.
+
+
+# Before any job, in the main process: the tools this run's jobs will call, against the pins.
+# harmonized: a difference stops the run here; development: a warning (docs/environments.md).
+onstart:
+    check_toolchain_before_any_job()
 
 
 rule tool_version:
@@ -12,45 +18,26 @@ rule tool_version:
         "../envs/{env}.yaml"
     params:
         command=tool_version_command,
-        # asked again in every run, also where a failed check left the last answers
-        invocation=INVOCATION,
     shell:
-        # a tool that is missing or prints no version is reported by toolchain_check
+        # a tool that is missing or prints no version is recorded as not found
         "({params.command}) > {output} 2>&1 || true"
 
 
-rule toolchain_check:
-    input:
-        tool_version_files,
-    output:
-        paths.TOOLCHAIN_CHECK,
-    log:
-        "logs/provenance/toolchain_check.log",
-    localrule: True
-    conda:
-        "../envs/python.yaml"
-    params:
-        environments=version_environments(),
-        pins=toolchain_pins,
-        mode=config["toolchain"]["mode"],
-        snakemake_version=SNAKEMAKE_VERSION,
-        # a new value in every invocation: the check runs at the start of every run
-        invocation=INVOCATION,
-    script:
-        "../scripts/toolchain_check.py"
-
-
-# The record every tool rule waits for (as ancient input: its rewrite in each run re-runs
-# nothing). Written only once the check passed, so a failed check leaves the last one in place.
+# The record of what ran, with each pin and whether the two agree; the VCF headers, the BRCA
+# and identity JSON, the certificate and the report's versions section are built from it.
 rule software_versions:
     input:
-        paths.TOOLCHAIN_CHECK,
+        tool_version_files,
     output:
         paths.SOFTWARE_VERSIONS,
     log:
         "logs/provenance/software_versions.log",
     localrule: True
     conda:
-        "../envs/coreutils.yaml"
-    shell:
-        "cp {input} {output} 2> {log}"
+        "../envs/python.yaml"
+    params:
+        environments=version_environments(),
+        pins=toolchain_pins,
+        snakemake_version=SNAKEMAKE_VERSION,
+    script:
+        "../scripts/software_versions.py"

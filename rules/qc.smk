@@ -5,7 +5,6 @@
 rule fastp:
     input:
         unpack(unit_fastqs),
-        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         r1=temp(paths.TRIMMED_R1),
         r2=temp(paths.TRIMMED_R2),
@@ -36,7 +35,6 @@ rule samtools_stats:
     input:
         bam=paths.BAM,
         ref=paths.REFERENCE,
-        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         paths.SAMTOOLS_STATS,
     log:
@@ -56,7 +54,6 @@ rule samtools_stats:
 rule samtools_flagstat:
     input:
         bam=paths.BAM,
-        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         paths.FLAGSTAT,
     log:
@@ -77,7 +74,6 @@ rule mosdepth:
     input:
         bam=paths.BAM,
         bai=paths.BAI,
-        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         summary=paths.MOSDEPTH_SUMMARY,
         dist=paths.MOSDEPTH_DIST,
@@ -101,7 +97,6 @@ rule mosdepth:
 rule bcftools_stats:
     input:
         vcf=paths.STANDARD_VCF,
-        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         paths.BCFTOOLS_STATS,
     log:
@@ -122,7 +117,7 @@ rule identity_check:
     input:
         vcf=paths.JOINT_VCF,
         tbi=paths.JOINT_TBI,
-        versions=ancient(paths.SOFTWARE_VERSIONS),
+        versions=paths.SOFTWARE_VERSIONS,
     output:
         paths.IDENTITY,
     log:

@@ -35,7 +35,6 @@ else:
     rule samtools_faidx:
         input:
             ref=paths.REFERENCE,
-            versions=ancient(paths.SOFTWARE_VERSIONS),
         output:
             paths.REFERENCE_FAI,
         log:
@@ -72,7 +71,6 @@ else:
     rule samtools_dict:
         input:
             ref=paths.REFERENCE,
-            versions=ancient(paths.SOFTWARE_VERSIONS),
         output:
             paths.REFERENCE_DICT,
         log:
@@ -113,7 +111,6 @@ else:
     rule bwa_index:
         input:
             ref=paths.REFERENCE,
-            versions=ancient(paths.SOFTWARE_VERSIONS),
         output:
             multiext(paths.REFERENCE, *paths.BWA_INDEX_EXTENSIONS),
         log:
@@ -133,7 +130,6 @@ else:
 rule contig_digests:
     input:
         ref=paths.REFERENCE,
-        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         paths.CONTIG_DIGESTS,
     log:
@@ -157,7 +153,6 @@ rule annotation_check:
         gtf=config["annotation"]["gtf"],
         ref=paths.REFERENCE,
         fai=paths.REFERENCE_FAI,
-        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         paths.ANNOTATION_CHECK,
     log:

@@ -5,7 +5,7 @@
 rule report_sections:
     input:
         unpack(report_inputs),
-        versions=ancient(paths.SOFTWARE_VERSIONS),
+        versions=paths.SOFTWARE_VERSIONS,
     output:
         **report_section_outputs(),
         versions=paths.REPORT_VERSIONS,
@@ -33,8 +33,6 @@ rule report_sections:
 
 
 rule multiqc_run_config:
-    input:
-        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         paths.REPORT_RUN_CONFIG,
     log:
@@ -57,7 +55,6 @@ rule multiqc:
         # the layout shipped with the workflow: a source file, never looked up in storage
         config=workflow.source_path("../config/multiqc_config.yaml"),
         run_config=paths.REPORT_RUN_CONFIG,
-        toolchain=ancient(paths.SOFTWARE_VERSIONS),
     output:
         html=paths.REPORT_HTML,
         data=directory(paths.REPORT_DATA),

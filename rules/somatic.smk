@@ -14,7 +14,6 @@ FREEBAYES_OPTIONS = (
 rule calling_chunks:
     input:
         fai=paths.REFERENCE_FAI,
-        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         wi.calling_chunks(N_CHUNKS),
     log:
@@ -34,7 +33,6 @@ rule freebayes_chunk:
         ref=paths.REFERENCE,
         fai=paths.REFERENCE_FAI,
         chunk=paths.fill(paths.CALLING_CHUNK, n_chunks=N_CHUNKS),
-        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         temp(paths.CHUNK_VCF),
     log:
@@ -58,7 +56,6 @@ rule gather_joint_calls:
     input:
         chunks=pair_chunk_vcfs,
         ref=paths.REFERENCE,
-        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         vcf=temp(paths.JOINT_VCF),
         tbi=temp(paths.JOINT_TBI),
@@ -90,7 +87,7 @@ rule somatic_vcf:
         joint=paths.JOINT_VCF,
         joint_tbi=paths.JOINT_TBI,
         digests=paths.CONTIG_DIGESTS,
-        versions=ancient(paths.SOFTWARE_VERSIONS),
+        versions=paths.SOFTWARE_VERSIONS,
     output:
         vcf=paths.SOMATIC_VCF,
         tbi=paths.SOMATIC_TBI,
@@ -116,7 +113,7 @@ rule germline_vcf:
     input:
         unpack(germline_joint_call),
         digests=paths.CONTIG_DIGESTS,
-        versions=ancient(paths.SOFTWARE_VERSIONS),
+        versions=paths.SOFTWARE_VERSIONS,
     output:
         vcf=paths.GERMLINE_VCF,
         tbi=paths.GERMLINE_TBI,
@@ -144,7 +141,6 @@ rule validate_vcf:
         tbi=f"{paths.STANDARD_VCF}.tbi",
         ref=paths.REFERENCE,
         fai=paths.REFERENCE_FAI,
-        versions=ancient(paths.SOFTWARE_VERSIONS),
     output:
         paths.STANDARD_VALIDATION,
     log:

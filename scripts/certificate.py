@@ -9,11 +9,16 @@ from concord.conformance import (
     somatic_certificate,
 )
 from concord.jsonio import sorted_keys, write_json
+from concord.versions import read_version_rows
 
 
-def main(kit_name: str, confident_bed: str, sites: dict, expression: dict, out: str) -> None:
-    """sites[patient][set] is a normalized VCF; expression names the truth and matrix files."""
+def main(
+    kit_name: str, confident_bed: str, sites: dict, expression: dict, versions: str, out: str
+) -> None:
+    """sites[patient][set] is a normalized VCF; expression names the truth and matrix files;
+    versions is the run's record of the tools that made what is scored."""
     certificate = {"kit": kit_name, "concord_version": __version__}
+    certificate["software"] = {r["tool"]: r["version"] for r in read_version_rows(versions)}
     if sites:
         certificate["somatic"] = somatic_certificate(confident_bed, sites)
     if expression:
@@ -45,4 +50,7 @@ if __name__ == "__main__":
             "truth_tx_tsv": inputs["truth_tx_tsv"],
             **{key: inputs[key] for key in CERTIFICATE_MATRICES},
         }
-    main(s.params.kit_name, inputs["confident"], sites_by_patient(inputs), expression, s.output[0])
+    main(
+        s.params.kit_name, inputs["confident"], sites_by_patient(inputs), expression,
+        inputs["versions"], s.output[0],
+    )  # fmt: skip

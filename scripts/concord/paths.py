@@ -22,7 +22,6 @@ BWA_INDEX = tuple(f"{REFERENCE}{ext}" for ext in BWA_INDEX_EXTENSIONS)
 CONTIG_DIGESTS = f"{RESULTS}/reference/genome.contigs.tsv"
 ANNOTATION_CHECK = f"{RESULTS}/reference/annotation_check.json"
 SOFTWARE_VERSIONS = f"{RESULTS}/provenance/software_versions.tsv"
-TOOLCHAIN_CHECK = f"{RESULTS}/provenance/toolchain_check.tsv"
 TOOL_VERSION = f"{RESULTS}/provenance/versions/{{env}}.txt"
 
 # --- reads and alignment ----------------------------------------------------------------------
@@ -141,7 +140,7 @@ DELIVERABLES = (
 
 # Everything else the workflow writes (kept for re-runs and for the report, or temporary).
 INTERMEDIATE = (
-    *BWA_INDEX, TOOL_VERSION, TOOLCHAIN_CHECK, TRIMMED_R1, TRIMMED_R2, UNIT_BAM, CALLING_CHUNK,
+    *BWA_INDEX, TOOL_VERSION, TRIMMED_R1, TRIMMED_R2, UNIT_BAM, CALLING_CHUNK,
     CHUNK_VCF, JOINT_VCF, JOINT_TBI, PANEL_EXONS_BED, PANEL_THRESHOLDS, PANEL_REGIONS,
     ALL_TRANSCRIPTS_FASTA, *EXPRESSION_ANNOTATION.values(), SAMPLE_QUANT, SAMPLE_QUANT_QC,
     CONFORMANCE_SITES, REPORT_RUN_CONFIG, REPORT_VERSIONS,

@@ -78,6 +78,23 @@ def parse_versions(env: str, text: str) -> list[dict]:
     return rows
 
 
+def reported_versions(texts: dict[str, str], snakemake_version: str) -> tuple[list[dict], list]:
+    """Rows (tool, version, group, environment) from each env's version output, Snakemake's
+    first; a tool that printed no version is a row 'not found' (its output, for the log)."""
+    rows = [{"tool": "snakemake", "version": snakemake_version, "group": "workflow",
+             "environment": "snakemake"}]  # fmt: skip
+    unreadable = []
+    for env, text in texts.items():
+        try:
+            rows += parse_versions(env, text)
+        except RuntimeError as error:
+            unreadable.append(str(error))
+            group = TOOLS[env][0] if env in TOOLS else "python"
+            rows += [{"tool": t, "version": NOT_FOUND, "group": group, "environment": env}
+                     for t in env_tools(env)]  # fmt: skip
+    return rows, unreadable
+
+
 def write_versions(rows: list[dict], path: str) -> None:
     with open(path, "w", newline="") as fh:
         writer = csv.DictWriter(fh, COLUMNS, delimiter="\t", lineterminator="\n")
@@ -92,6 +109,12 @@ def read_version_rows(path: str) -> list[dict]:
 
 def read_versions(path: str) -> dict[str, str]:
     return {row["tool"]: row["version"] for row in read_version_rows(path)}
+
+
+def versions_of(path: str, tools) -> dict[str, str]:
+    """{tool: version that ran} for the tools an output was made with, from the run's record."""
+    recorded = read_versions(path)
+    return {tool: recorded[tool] for tool in tools}
 
 
 # A version a tool reports matches its pin when it is the pin, or the pin followed by a build
@@ -124,7 +147,28 @@ def check_versions(rows: list[dict], pins: dict[str, str]) -> list[dict]:
 def differences(rows: list[dict]) -> list[str]:
     """One line per tool whose version differs from its pin: tool, found, pin, where pinned."""
     return [
-        f"{r['tool']}: found {r['version']}, pinned {r['pin']} (envs/{r['environment']}.yaml)"
+        f"{r['tool']}: {'not found' if r['version'] == NOT_FOUND else 'found ' + r['version']}, "
+        f"pinned {r['pin']} (envs/{r['environment']}.yaml)"
         for r in rows
         if r["status"] == "differs"
     ]
+
+
+def toolchain_error(found: list[str]) -> str:
+    """The message that stops a harmonized run: which tools, found and pinned, what to do."""
+    listing = "".join(f"  {line}\n" for line in found)
+    return (
+        "concord toolchain check failed (no job was run): these tools are not at the "
+        f"network's pinned versions:\n{listing}"
+        "Install the pinned versions (docs/environments.md), or set `toolchain: {mode: "
+        "development}` in the config to run anyway with a warning; the results are then not "
+        "harmonized."
+    )
+
+
+def toolchain_warning(found: list[str]) -> str:
+    listing = "".join(f"\n  {line}" for line in found)
+    return (
+        "concord: WARNING (toolchain.mode: development): versions differ from the pins, the "
+        f"results are not harmonized:{listing}"
+    )

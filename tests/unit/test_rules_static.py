@@ -247,19 +247,15 @@ def test_templates_fill_and_match():
     assert paths.owning_template("results/somatic/P1/extra.txt") is None
 
 
-# rules that run before the toolchain check, are part of it, or only link the configured files
-BEFORE_THE_TOOLCHAIN_CHECK = {
-    "all", "tool_version", "toolchain_check", "software_versions", "link_reference",
-    "link_reference_fai", "link_reference_dict", "link_bwa_index",
-}  # fmt: skip
+def test_every_tool_rule_runs_in_an_env_the_toolchain_check_asks():
+    """The check before any job asks every env of envs/ that a job of the run uses
+    (concord.versions.ENVIRONMENTS); only the link rules run in coreutils, unchecked."""
+    from concord.versions import ENVIRONMENTS
 
-
-@pytest.mark.parametrize(
-    "rule", [r for r in RULES if r.name not in BEFORE_THE_TOOLCHAIN_CHECK], ids=lambda r: r.name
-)
-def test_every_job_that_runs_a_tool_waits_for_the_toolchain_check(rule):
-    """The versions record is written only once the check passed; as an ancient() input its
-    rewrite in every run re-runs nothing, and a failed check stops every tool job."""
-    assert re.search(r"\w+=ancient\(paths\.SOFTWARE_VERSIONS\)", rule.text), (
-        f"{rule.file.name}: rule {rule.name} needs versions=ancient(paths.SOFTWARE_VERSIONS)"
-    )
+    for rule in RULES:
+        if rule.name == "all":
+            continue
+        env = Path(rule.conda).stem
+        assert env in {*ENVIRONMENTS, "{env}"} or (
+            env == "coreutils" and rule.name.startswith("link_")
+        ), f"rule {rule.name}: env {env} is not asked by the toolchain check"

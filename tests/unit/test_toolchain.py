@@ -125,3 +125,18 @@ def test_the_check_names_tool_found_version_and_pin():
     checked = check_versions(rows, {"bwa": "0.7.17", "samtools": "1.16.1"})
     assert [r["status"] for r in checked] == ["pinned", "differs", "unpinned"]
     assert differences(checked) == ["samtools: found 1.17, pinned 1.16.1 (envs/samtools.yaml)"]
+
+
+def test_a_tool_that_prints_no_version_is_recorded_as_not_found():
+    from concord.versions import reported_versions
+
+    rows, unreadable = reported_versions(
+        {"bwa": "Version: 0.7.17-r1188\n", "hgvs": "bash: python: command not found\n"}, "9.27.1"
+    )
+    assert [(r["tool"], r["version"]) for r in rows] == [
+        ("snakemake", "9.27.1"), ("bwa", "0.7.17-r1188"), ("hgvs", "not found"),
+        ("cdot", "not found"),
+    ]  # fmt: skip
+    assert "cannot read the version of hgvs" in unreadable[0]
+    checked = check_versions(rows, {"bwa": "0.7.17", "hgvs": "1.5.7", "cdot": "0.2.33"})
+    assert differences(checked)[0] == "hgvs: not found, pinned 1.5.7 (envs/hgvs.yaml)"

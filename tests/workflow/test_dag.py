@@ -34,7 +34,6 @@ def test_demo_dag(workdir):
         "samtools_flagstat": 4,
         "mosdepth": 4,
         "tool_version": 11,  # one per env the run uses: 8 tools, python, hgvs, multiqc
-        "toolchain_check": 1,
         "software_versions": 1,
         "calling_chunks": 1,
         "freebayes_chunk": 16,  # 2 pairs x 8 chunks
