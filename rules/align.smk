@@ -16,6 +16,8 @@ rule bwa_mem:
         "benchmarks/align/bwa_mem/{sample}/{unit}.tsv"
     wildcard_constraints:
         sample=DNA_SAMPLE,
+    group:
+        "align_unit"
     conda:
         "../envs/bwa.yaml"
     threads: 2
@@ -48,6 +50,8 @@ rule markdup:
         "benchmarks/align/markdup/{sample}.tsv"
     wildcard_constraints:
         sample=DNA_SAMPLE,
+    group:
+        "bam_qc"
     conda:
         "../envs/samtools.yaml"
     threads: 2

@@ -14,6 +14,8 @@ rule gffread_transcriptome:
         "logs/expression/gffread.log",
     benchmark:
         "benchmarks/expression/gffread.tsv"
+    group:
+        "transcriptome"
     conda:
         "../envs/gffread.yaml"
     threads: 1
@@ -32,6 +34,8 @@ rule expression_annotation:
         **paths.EXPRESSION_ANNOTATION,
     log:
         "logs/expression/expression_annotation.log",
+    group:
+        "transcriptome"
     conda:
         "../envs/python.yaml"
     threads: 1
@@ -51,6 +55,8 @@ rule salmon_index:
         "logs/expression/salmon_index.log",
     benchmark:
         "benchmarks/expression/salmon_index.tsv"
+    group:
+        "transcriptome"
     conda:
         "../envs/salmon.yaml"
     threads: 2
@@ -73,6 +79,8 @@ rule salmon_quant:
         "benchmarks/expression/salmon_quant/{sample}.tsv"
     wildcard_constraints:
         sample=RNA_SAMPLE,
+    group:
+        "quant"
     conda:
         "../envs/salmon.yaml"
     threads: 2
@@ -108,6 +116,8 @@ rule expression_quant:
         "benchmarks/expression/expression_quant/{sample}.tsv"
     wildcard_constraints:
         sample=RNA_SAMPLE,
+    group:
+        "quant"
     conda:
         "../envs/python.yaml"
     threads: 1

@@ -14,6 +14,8 @@ rule fastp:
         "logs/qc/fastp/{sample}/{unit}.log",
     benchmark:
         "benchmarks/qc/fastp/{sample}/{unit}.tsv"
+    group:
+        "align_unit"
     conda:
         "../envs/fastp.yaml"
     threads: 2
@@ -41,6 +43,8 @@ rule samtools_stats:
         "logs/qc/samtools_stats/{sample}.log",
     benchmark:
         "benchmarks/qc/samtools_stats/{sample}.tsv"
+    group:
+        "bam_qc"
     conda:
         "../envs/samtools.yaml"
     threads: 1
@@ -60,6 +64,8 @@ rule samtools_flagstat:
         "logs/qc/samtools_flagstat/{sample}.log",
     benchmark:
         "benchmarks/qc/samtools_flagstat/{sample}.tsv"
+    group:
+        "bam_qc"
     conda:
         "../envs/samtools.yaml"
     threads: 1
@@ -103,6 +109,8 @@ rule bcftools_stats:
         "logs/qc/bcftools_stats/{patient}/{name}.{kind}.log",
     benchmark:
         "benchmarks/qc/bcftools_stats/{patient}/{name}.{kind}.tsv"
+    group:
+        "standard_vcf"
     conda:
         "../envs/bcftools.yaml"
     threads: 1
@@ -124,6 +132,8 @@ rule identity_check:
         "logs/qc/identity/{patient}/{tumor}_vs_{normal}.log",
     benchmark:
         "benchmarks/qc/identity/{patient}/{tumor}_vs_{normal}.tsv"
+    group:
+        "joint_calls"
     conda:
         "../envs/python.yaml"
     threads: 1

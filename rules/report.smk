@@ -13,6 +13,8 @@ rule report_sections:
         "logs/report/report_sections.log",
     benchmark:
         "benchmarks/report/report_sections.tsv"
+    group:
+        "report"
     conda:
         "../envs/python.yaml"
     threads: 1
@@ -63,6 +65,8 @@ rule multiqc:
         "logs/report/multiqc.log",
     benchmark:
         "benchmarks/report/multiqc.tsv"
+    group:
+        "report"
     conda:
         "../envs/multiqc.yaml"
     threads: 1

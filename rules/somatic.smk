@@ -63,6 +63,8 @@ rule gather_joint_calls:
         "logs/somatic/gather/{patient}/{tumor}_vs_{normal}.log",
     benchmark:
         "benchmarks/somatic/gather/{patient}/{tumor}_vs_{normal}.tsv"
+    group:
+        "joint_calls"
     conda:
         "../envs/bcftools.yaml"
     threads: 1
@@ -95,6 +97,8 @@ rule somatic_vcf:
         "logs/somatic/somatic_vcf/{patient}/{tumor}_vs_{normal}.log",
     benchmark:
         "benchmarks/somatic/somatic_vcf/{patient}/{tumor}_vs_{normal}.tsv"
+    group:
+        "standard_vcf"
     conda:
         "../envs/python.yaml"
     threads: 1
@@ -121,6 +125,8 @@ rule germline_vcf:
         "logs/germline/germline_vcf/{patient}/{normal}.log",
     benchmark:
         "benchmarks/germline/germline_vcf/{patient}/{normal}.tsv"
+    group:
+        "standard_vcf"
     conda:
         "../envs/python.yaml"
     threads: 1
@@ -145,6 +151,8 @@ rule validate_vcf:
         paths.STANDARD_VALIDATION,
     log:
         "logs/{kind}/validate/{patient}/{name}.log",
+    group:
+        "standard_vcf"
     conda:
         "../envs/python.yaml"
     threads: 1
