@@ -13,8 +13,6 @@ rule report_sections:
         "logs/report/report_sections.log",
     benchmark:
         "benchmarks/report/report_sections.tsv"
-    group:
-        "report"
     conda:
         "../envs/python.yaml"
     threads: 1
@@ -65,8 +63,6 @@ rule multiqc:
         "logs/report/multiqc.log",
     benchmark:
         "benchmarks/report/multiqc.tsv"
-    group:
-        "report"
     conda:
         "../envs/multiqc.yaml"
     threads: 1
