@@ -95,7 +95,7 @@ test: setup demo-key
 # Debian's shfmt), ruff's checks and formatting on all Python
 lint: venv demo-key
 	$(SNAKEMAKE) --lint
-	$(VENV)/bin/snakefmt --check Snakefile rules
+	$(VENV)/bin/snakefmt --check Snakefile rules tests/workflow/memory_retry/Snakefile
 	$(VENV)/bin/ruff check scripts tests bench
 	$(VENV)/bin/ruff format --check scripts tests bench
 

@@ -16,6 +16,8 @@ rule bwa_mem:
         "benchmarks/align/bwa_mem/{sample}/{unit}.tsv"
     wildcard_constraints:
         sample=DNA_SAMPLE,
+    group:
+        "align_unit"
     conda:
         "../envs/bwa.yaml"
     threads: 2
@@ -37,7 +39,7 @@ rule bwa_mem:
 
 rule markdup:
     input:
-        sample_unit_bams,
+        units=sample_unit_bams,
     output:
         bam=paths.BAM,
         bai=paths.BAI,
@@ -48,6 +50,8 @@ rule markdup:
         "benchmarks/align/markdup/{sample}.tsv"
     wildcard_constraints:
         sample=DNA_SAMPLE,
+    group:
+        "bam_qc"
     conda:
         "../envs/samtools.yaml"
     threads: 2
@@ -56,7 +60,7 @@ rule markdup:
         runtime=120,
     shell:
         """
-        (samtools merge -@ {threads} -u -o - {input} \
+        (samtools merge -@ {threads} -u -o - {input.units} \
             | samtools markdup -@ {threads} -s -f {output.stats} -T {output.bam}.tmp - {output.bam} \
             && samtools index -@ {threads} {output.bam} {output.bai}) 2>{log}
         """

@@ -51,6 +51,7 @@ rule brca_report:
         fai=paths.REFERENCE_FAI,
         gtf=config["annotation"]["gtf"],
         digests=paths.CONTIG_DIGESTS,
+        versions=paths.SOFTWARE_VERSIONS,
     output:
         **paths.BRCA_OUTPUTS,
     log:

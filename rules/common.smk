@@ -1,15 +1,22 @@
 # Load and validate config and sheets before any job; wildcard constraints; input functions.
 # Every results path comes from scripts/concord/paths.py (imported here as `paths`).
 import sys
+import subprocess
 from pathlib import Path
 
 from snakemake import __version__ as SNAKEMAKE_VERSION
 from snakemake.exceptions import WorkflowError
+from snakemake.logging import logger
+from snakemake_interface_executor_plugins.settings import (
+    DeploymentMethod,
+    SharedFSUsage,
+)
 
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 
 from concord import paths  # noqa: E402
 from concord import share as sharing  # noqa: E402
+from concord import toolchain  # noqa: E402
 from concord import versions  # noqa: E402
 from concord import workflow_inputs as wi  # noqa: E402
 from concord.bam_units import with_bam_units  # noqa: E402
@@ -17,10 +24,19 @@ from concord.config import check_paths_exist, validate_config  # noqa: E402
 from concord.consent import load_duo  # noqa: E402
 from concord.errors import InputError  # noqa: E402
 from concord.reference import check_gtf  # noqa: E402
-from concord.samplesheet import load_schema, load_sheets  # noqa: E402
+from concord.resources import mem_mb_on_attempt  # noqa: E402
+from concord.samplesheet import (
+    load_schema,
+    load_sheets,
+    read_checked_sheets,
+)  # noqa: E402
 
 SCHEMAS = Path(workflow.basedir) / "rules" / "schemas"
-MULTIQC_CONFIG = str(Path(workflow.basedir) / "config" / "multiqc_config.yaml")
+# The files the config names are checked once, by the main process, before any job. A cluster
+# job parses this workflow again (twice with the Slurm plugin) and only re-reads the sheets.
+# With a default storage provider the files live in storage, not here: Snakemake checks that
+# they exist there, annotation_check checks the GTF against the reference, fastp reads FASTQs.
+FILES_ARE_LOCAL = workflow.storage_settings.default_storage_provider is None
 
 try:
     config = validate_config(
@@ -28,20 +44,30 @@ try:
         load_schema(SCHEMAS / "config.schema.yaml"),
         "config (config/config.yaml or --configfile)",
     )
-    check_paths_exist(config, "config")
-    check_gtf(
-        config["annotation"]["gtf"],
-        config["reference"]["fasta"],
-        config["reference"].get("fai"),
-        [p["transcript"] for p in config["panel"]],
-    )
-    SHEETS = load_sheets(
-        config["samples"],
-        config["units"],
-        load_schema(SCHEMAS / "samples.schema.yaml"),
-        load_schema(SCHEMAS / "units.schema.yaml"),
-    )
-    SHEETS = with_bam_units(SHEETS, config["reference"])
+    if workflow.is_main_process:
+        if FILES_ARE_LOCAL:
+            check_paths_exist(config, "config")
+            check_gtf(
+                config["annotation"]["gtf"],
+                config["reference"]["fasta"],
+                config["reference"].get("fai"),
+                [p["transcript"] for p in config["panel"]],
+            )
+        SHEETS = load_sheets(
+            config["samples"],
+            config["units"],
+            load_schema(SCHEMAS / "samples.schema.yaml"),
+            load_schema(SCHEMAS / "units.schema.yaml"),
+            read_fastqs=FILES_ARE_LOCAL,
+        )
+        SHEETS = with_bam_units(SHEETS, config["reference"])
+    else:
+        # a BAM/CRAM row's units are its read groups: its header is read again, unchecked
+        SHEETS = with_bam_units(
+            read_checked_sheets(config["samples"], config["units"]),
+            config["reference"],
+            check=False,
+        )
     SHARE = (
         sharing.share_settings(config, workflow.basedir) if "share" in config else None
     )
@@ -116,15 +142,6 @@ def prefix_of(name, suffix):
     return prefix
 
 
-def mem_mb_on_attempt(base_mb):
-    """Memory that grows with each retry: base, 2x base, 3x base."""
-
-    def mem_mb(wildcards, attempt):
-        return base_mb * attempt
-
-    return mem_mb
-
-
 def reference_outputs():
     return [
         paths.REFERENCE_FAI,
@@ -176,6 +193,59 @@ def tool_version_files(wildcards):
 
 def tool_version_command(wildcards):
     return versions.version_command(wildcards.env)
+
+
+def toolchain_pins(wildcards):
+    return toolchain.pins()
+
+
+def check_toolchain_before_any_job():
+    """The onstart hook: every env a job of this run uses, asked for its versions the way the
+    jobs will call the tools (in its conda env with --sdm conda), against the pins."""
+    deployed_here = (
+        SharedFSUsage.SOFTWARE_DEPLOYMENT in workflow.storage_settings.shared_fs_usage
+    )
+    if workflow.non_local_exec and not deployed_here:
+        logger.warning(
+            "concord: toolchain check skipped: the jobs' software is not deployed where this "
+            "process runs; the versions are recorded by the jobs (software_versions.tsv)"
+        )
+        return
+    with_conda = (
+        DeploymentMethod.CONDA in workflow.deployment_settings.deployment_method
+    )
+    environments = {}
+    for job in workflow.dag.needrun_jobs():
+        spec = job.conda_env_spec
+        if spec is not None and spec.is_file:
+            env = Path(spec.file.get_path_or_uri(secret_free=True)).stem
+            if env in versions.ENVIRONMENTS:
+                environments.setdefault(env, job.conda_env if with_conda else None)
+    texts = {
+        env: ask_version(env, conda) for env, conda in sorted(environments.items())
+    }
+    rows, unreadable = versions.reported_versions(texts, SNAKEMAKE_VERSION)
+    rows = versions.check_versions(rows, toolchain.pins())
+    Path("logs/provenance").mkdir(parents=True, exist_ok=True)
+    versions.write_versions(rows, "logs/provenance/toolchain_check.tsv")
+    found = versions.differences(rows)
+    if found and config["toolchain"]["mode"] == "harmonized":
+        raise WorkflowError(versions.toolchain_error(found))
+    if found:
+        logger.warning(versions.toolchain_warning(found))
+
+
+def ask_version(env, conda_env):
+    """What env's version command prints, run as a job in that env would run it."""
+    command = versions.version_command(env)
+    if conda_env is not None:
+        from snakemake.deployment.conda import Conda
+
+        command = Conda().shellcmd(conda_env.address, command)
+    asked = subprocess.run(
+        ["bash", "-c", command], capture_output=True, text=True, errors="replace"
+    )
+    return asked.stdout + asked.stderr
 
 
 def pair_outputs():

@@ -42,6 +42,7 @@ rule conformance_normalize:
 rule conformance_certificate:
     input:
         unpack(certificate_inputs),
+        versions=paths.SOFTWARE_VERSIONS,
     output:
         paths.CERTIFICATE,
     log:

@@ -14,6 +14,8 @@ rule gffread_transcriptome:
         "logs/expression/gffread.log",
     benchmark:
         "benchmarks/expression/gffread.tsv"
+    group:
+        "transcriptome"
     conda:
         "../envs/gffread.yaml"
     threads: 1
@@ -32,6 +34,8 @@ rule expression_annotation:
         **paths.EXPRESSION_ANNOTATION,
     log:
         "logs/expression/expression_annotation.log",
+    group:
+        "transcriptome"
     conda:
         "../envs/python.yaml"
     threads: 1
@@ -44,13 +48,15 @@ rule expression_annotation:
 
 rule salmon_index:
     input:
-        paths.EXPRESSION_ANNOTATION["fasta"],
+        transcripts=paths.EXPRESSION_ANNOTATION["fasta"],
     output:
         directory(paths.SALMON_INDEX),
     log:
         "logs/expression/salmon_index.log",
     benchmark:
         "benchmarks/expression/salmon_index.tsv"
+    group:
+        "transcriptome"
     conda:
         "../envs/salmon.yaml"
     threads: 2
@@ -58,7 +64,7 @@ rule salmon_index:
         mem_mb=mem_mb_on_attempt(16000),
         runtime=120,
     shell:
-        "salmon index -t {input} -i {output} -k 31 -p {threads} > {log} 2>&1"
+        "salmon index -t {input.transcripts} -i {output} -k 31 -p {threads} > {log} 2>&1"
 
 
 rule salmon_library_type:
@@ -126,6 +132,8 @@ rule salmon_quant:
         "benchmarks/expression/salmon_quant/{sample}.tsv"
     wildcard_constraints:
         sample=RNA_SAMPLE,
+    group:
+        "quant"
     conda:
         "../envs/salmon.yaml"
     threads: 2
@@ -166,6 +174,8 @@ rule expression_quant:
         "benchmarks/expression/expression_quant/{sample}.tsv"
     wildcard_constraints:
         sample=RNA_SAMPLE,
+    group:
+        "quant"
     conda:
         "../envs/python.yaml"
     threads: 1

@@ -1,4 +1,11 @@
-# Provenance: the version of every tool and package, asked inside the environment it runs in.
+# Provenance and the toolchain check: every tool and package asked for its version inside the
+# environment it runs in, and compared with the pins in envs/*.yaml.
+
+
+# Before any job, in the main process: the tools this run's jobs will call, against the pins.
+# harmonized: a difference stops the run here; development: a warning (docs/environments.md).
+onstart:
+    check_toolchain_before_any_job()
 
 
 rule tool_version:
@@ -12,10 +19,12 @@ rule tool_version:
     params:
         command=tool_version_command,
     shell:
-        # a tool that is missing or prints no version is reported by software_versions
+        # a tool that is missing or prints no version is recorded as not found
         "({params.command}) > {output} 2>&1 || true"
 
 
+# The record of what ran, with each pin and whether the two agree; the VCF headers, the BRCA
+# and identity JSON, the certificate and the report's versions section are built from it.
 rule software_versions:
     input:
         tool_version_files,
@@ -28,6 +37,7 @@ rule software_versions:
         "../envs/python.yaml"
     params:
         environments=version_environments(),
+        pins=toolchain_pins,
         snakemake_version=SNAKEMAKE_VERSION,
     script:
         "../scripts/software_versions.py"

@@ -57,6 +57,8 @@ rule fastp:
         "logs/qc/fastp/{sample}/{unit}.log",
     benchmark:
         "benchmarks/qc/fastp/{sample}/{unit}.tsv"
+    group:
+        "align_unit"
     conda:
         "../envs/fastp.yaml"
     threads: 2
@@ -84,6 +86,8 @@ rule samtools_stats:
         "logs/qc/samtools_stats/{sample}.log",
     benchmark:
         "benchmarks/qc/samtools_stats/{sample}.tsv"
+    group:
+        "bam_qc"
     conda:
         "../envs/samtools.yaml"
     threads: 1
@@ -96,13 +100,15 @@ rule samtools_stats:
 
 rule samtools_flagstat:
     input:
-        paths.BAM,
+        bam=paths.BAM,
     output:
         paths.FLAGSTAT,
     log:
         "logs/qc/samtools_flagstat/{sample}.log",
     benchmark:
         "benchmarks/qc/samtools_flagstat/{sample}.tsv"
+    group:
+        "bam_qc"
     conda:
         "../envs/samtools.yaml"
     threads: 1
@@ -110,7 +116,7 @@ rule samtools_flagstat:
         mem_mb=mem_mb_on_attempt(500),
         runtime=30,
     shell:
-        "samtools flagstat {input} > {output} 2> {log}"
+        "samtools flagstat {input.bam} > {output} 2> {log}"
 
 
 rule mosdepth:
@@ -139,13 +145,15 @@ rule mosdepth:
 
 rule bcftools_stats:
     input:
-        paths.STANDARD_VCF,
+        vcf=paths.STANDARD_VCF,
     output:
         paths.BCFTOOLS_STATS,
     log:
         "logs/qc/bcftools_stats/{patient}/{name}.{kind}.log",
     benchmark:
         "benchmarks/qc/bcftools_stats/{patient}/{name}.{kind}.tsv"
+    group:
+        "standard_vcf"
     conda:
         "../envs/bcftools.yaml"
     threads: 1
@@ -153,19 +161,22 @@ rule bcftools_stats:
         mem_mb=mem_mb_on_attempt(1000),
         runtime=30,
     shell:
-        "bcftools stats {input} > {output} 2> {log}"
+        "bcftools stats {input.vcf} > {output} 2> {log}"
 
 
 rule identity_check:
     input:
         vcf=paths.JOINT_VCF,
         tbi=paths.JOINT_TBI,
+        versions=paths.SOFTWARE_VERSIONS,
     output:
         paths.IDENTITY,
     log:
         "logs/qc/identity/{patient}/{tumor}_vs_{normal}.log",
     benchmark:
         "benchmarks/qc/identity/{patient}/{tumor}_vs_{normal}.tsv"
+    group:
+        "joint_calls"
     conda:
         "../envs/python.yaml"
     threads: 1

@@ -34,7 +34,7 @@ else:
 
     rule samtools_faidx:
         input:
-            paths.REFERENCE,
+            ref=paths.REFERENCE,
         output:
             paths.REFERENCE_FAI,
         log:
@@ -48,7 +48,7 @@ else:
             mem_mb=mem_mb_on_attempt(1000),
             runtime=30,
         shell:
-            "samtools faidx {input} 2> {log}"
+            "samtools faidx {input.ref} 2> {log}"
 
 
 if "dict" in config["reference"]:
@@ -70,7 +70,7 @@ else:
 
     rule samtools_dict:
         input:
-            paths.REFERENCE,
+            ref=paths.REFERENCE,
         output:
             paths.REFERENCE_DICT,
         log:
@@ -86,7 +86,7 @@ else:
         params:
             assembly=config["reference"]["assembly"],
         shell:
-            "samtools dict -a {params.assembly} -o {output} {input} 2> {log}"
+            "samtools dict -a {params.assembly} -o {output} {input.ref} 2> {log}"
 
 
 if "bwa_index" in config["reference"]:
@@ -110,7 +110,7 @@ else:
 
     rule bwa_index:
         input:
-            paths.REFERENCE,
+            ref=paths.REFERENCE,
         output:
             multiext(paths.REFERENCE, *paths.BWA_INDEX_EXTENSIONS),
         log:
@@ -124,12 +124,12 @@ else:
             mem_mb=mem_mb_on_attempt(8000),
             runtime=120,
         shell:
-            "bwa index {input} 2> {log}"
+            "bwa index {input.ref} 2> {log}"
 
 
 rule contig_digests:
     input:
-        paths.REFERENCE,
+        ref=paths.REFERENCE,
     output:
         paths.CONTIG_DIGESTS,
     log:

@@ -52,7 +52,8 @@ rule multiqc:
         unpack(report_inputs),
         sections=list(report_section_outputs().values()),
         versions=paths.REPORT_VERSIONS,
-        config=MULTIQC_CONFIG,
+        # the layout shipped with the workflow: a source file, never looked up in storage
+        config=workflow.source_path("../config/multiqc_config.yaml"),
         run_config=paths.REPORT_RUN_CONFIG,
     output:
         html=paths.REPORT_HTML,

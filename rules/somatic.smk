@@ -64,6 +64,8 @@ rule gather_joint_calls:
         "logs/somatic/gather/{patient}/{tumor}_vs_{normal}.log",
     benchmark:
         "benchmarks/somatic/gather/{patient}/{tumor}_vs_{normal}.tsv"
+    group:
+        "joint_calls"
     conda:
         "../envs/bcftools.yaml"
     threads: 1
@@ -118,6 +120,8 @@ rule somatic_vcf:
         "logs/somatic/somatic_vcf/{patient}/{tumor}_vs_{normal}.log",
     benchmark:
         "benchmarks/somatic/somatic_vcf/{patient}/{tumor}_vs_{normal}.tsv"
+    group:
+        "standard_vcf"
     conda:
         "../envs/python.yaml"
     threads: 1
@@ -144,6 +148,8 @@ rule germline_vcf:
         "logs/germline/germline_vcf/{patient}/{normal}.log",
     benchmark:
         "benchmarks/germline/germline_vcf/{patient}/{normal}.tsv"
+    group:
+        "standard_vcf"
     conda:
         "../envs/python.yaml"
     threads: 1
@@ -168,6 +174,8 @@ rule validate_vcf:
         paths.STANDARD_VALIDATION,
     log:
         "logs/{kind}/validate/{patient}/{name}.log",
+    group:
+        "standard_vcf"
     conda:
         "../envs/python.yaml"
     threads: 1

@@ -5,11 +5,20 @@ import sys
 
 import pysam
 from concord.annotation_check import annotation_fit, check_panel_transcript
+from concord.errors import InputError
 from concord.jsonio import write_json
+from concord.reference import check_gtf
 from concord.transcripts import read_transcripts
 
 
-def main(gtf: str, fasta: str, panel: list[str], output: str, log: str) -> int:
+def main(gtf: str, fasta: str, fai: str, panel: list[str], output: str, log: str) -> int:
+    try:  # contig names and panel ids; also checked before any job where the files are local
+        check_gtf(gtf, fasta, fai, panel)
+    except InputError as error:
+        print(f"concord: {error}", file=sys.stderr)
+        with open(log, "w") as fh:
+            fh.write(f"{error}\n")
+        return 1
     reference = pysam.FastaFile(fasta)
 
     def fetch(contig, start, end):
@@ -51,4 +60,6 @@ def main(gtf: str, fasta: str, panel: list[str], output: str, log: str) -> int:
 
 if __name__ == "__main__":
     s = snakemake  # noqa: F821
-    sys.exit(main(s.input.gtf, s.input.ref, list(s.params.panel), s.output[0], s.log[0]))
+    sys.exit(
+        main(s.input.gtf, s.input.ref, s.input.fai, list(s.params.panel), s.output[0], s.log[0])
+    )

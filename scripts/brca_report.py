@@ -12,6 +12,10 @@ from concord.jsonio import write_json
 from concord.panel import load_panel
 from concord.provenance import read_digests
 from concord.vcfspec import write_bgzipped_vcf
+from concord.versions import versions_of
+
+# what the panel tables were made with: the calls, the coverage, the naming
+SOFTWARE = ("freebayes", "bcftools", "mosdepth", "pysam", "hgvs", "cdot")
 
 
 def main(inputs: dict, params: dict, outputs: dict) -> None:
@@ -39,6 +43,7 @@ def main(inputs: dict, params: dict, outputs: dict) -> None:
             params["min_fraction"],
         )
     genes = gene_verdicts(coverage)
+    software = versions_of(inputs["versions"], SOFTWARE)
     release = panel.clinvar.release if panel.clinvar else ""
     write_tsv(variants, VARIANT_COLUMNS, outputs["variants"])
     write_tsv(coverage, COVERAGE_COLUMNS, outputs["coverage"])
@@ -48,12 +53,15 @@ def main(inputs: dict, params: dict, outputs: dict) -> None:
         "normal": params["normal"],
         "clinvar_release": release,
         "coverage_rule": {"min_depth": params["min_depth"], "min_fraction": params["min_fraction"]},
+        "software": software,
         "genes": genes,
         "variants": [{c: v.get(c, "") for c in VARIANT_COLUMNS} for v in variants],
         "coverage": coverage,
     }
     write_json(report, outputs["json"])
-    lines = annotated_vcf_lines(variants, read_digests(inputs["digests"]), patient, release)
+    lines = annotated_vcf_lines(
+        variants, read_digests(inputs["digests"]), patient, release, software
+    )
     write_bgzipped_vcf(lines, outputs["vcf"])
 
 

@@ -19,4 +19,5 @@ def main(fasta: str, expected: dict, output: str, log: str) -> None:
 
 
 if __name__ == "__main__":
-    main(snakemake.input[0], dict(snakemake.params.expected), snakemake.output[0], snakemake.log[0])  # noqa: F821
+    s = snakemake  # noqa: F821
+    main(s.input.ref, dict(s.params.expected), s.output[0], s.log[0])

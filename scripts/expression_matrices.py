@@ -37,7 +37,8 @@ def main(samples, quants, qcs, tx2gene_path, min_mapping_rate, outputs: dict) ->
 if __name__ == "__main__":
     s = snakemake  # noqa: F821
     samples = list(s.params.samples)
-    quants = {x: paths.SAMPLE_QUANT.format(sample=x) for x in samples}
-    qcs = {x: paths.SAMPLE_QUANT_QC.format(sample=x) for x in samples}
-    assert set(quants.values()) == set(s.input.quant) and set(qcs.values()) == set(s.input.qc)
+    quants = {
+        x: paths.job_file(s.input.quant, paths.SAMPLE_QUANT.format(sample=x)) for x in samples
+    }
+    qcs = {x: paths.job_file(s.input.qc, paths.SAMPLE_QUANT_QC.format(sample=x)) for x in samples}
     main(samples, quants, qcs, s.input.tx2gene, s.params.min_mapping_rate, dict(s.output))

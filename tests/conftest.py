@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -53,19 +55,58 @@ class Workdir:
     def run(self, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
         """Run the real snakemake on this workdir (config/config.yaml), capturing output."""
         self.write()
-        cmd = [
-            str(SNAKEMAKE),
-            "--snakefile",
-            str(REPO / "Snakefile"),
-            "--directory",
-            str(self.path),
-            "--configfile",
-            str(self.path / "config" / "config.yaml"),
-            *args,
-        ]
-        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-        env["PATH"] = f"{SNAKEMAKE.parent}{os.pathsep}{env['PATH']}"  # the venv's multiqc
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+        configfile = str(self.path / "config" / "config.yaml")
+        return run_snakemake(self.path, "--configfile", configfile, *args, timeout=timeout)
+
+
+def run_snakemake(directory: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
+    """The real snakemake with concord's Snakefile in `directory`, under `timeout -k` (a hung
+    run can ignore SIGTERM; its children must not outlive the test)."""
+    cmd = [
+        "timeout", "-k", "30", str(timeout),
+        str(SNAKEMAKE), "--snakefile", str(REPO / "Snakefile"), "--directory", str(directory),
+        *args,
+    ]  # fmt: skip
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    env["PATH"] = f"{SNAKEMAKE.parent}{os.pathsep}{env['PATH']}"  # the venv's multiqc
+    start = time.monotonic()
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout + 60, env=env)
+    result.seconds = time.monotonic() - start
+    return result
+
+
+def standardized_files(results: Path) -> dict[str, bytes]:
+    """The outputs a centre sends on, which must not depend on where jobs ran: the somatic and
+    germline VCFs (records and headers), the BRCA tables and the expression matrices."""
+    from concord import paths
+
+    templates = (
+        paths.SOMATIC_VCF, paths.GERMLINE_VCF,
+        *(t for name, t in paths.BRCA_OUTPUTS.items() if name != "tbi"),
+        *paths.EXPRESSION_MATRICES.values(), paths.EXPRESSION_QC,
+    )  # fmt: skip
+    root = results.parent
+    found = {}
+    for template in templates:
+        for path in root.glob(re.sub(r"\{\w+\}", "*", template)):
+            found[str(path.relative_to(results))] = path.read_bytes()
+    return found
+
+
+def differing_files(expected: dict[str, bytes], found: dict[str, bytes]) -> list[str]:
+    """Files that are missing, extra, or not byte-identical; a VCF's first differing line."""
+    problems = [f"missing: {name}" for name in sorted(set(expected) - set(found))]
+    problems += [f"extra: {name}" for name in sorted(set(found) - set(expected))]
+    for name in sorted(set(expected) & set(found)):
+        a, b = expected[name], found[name]
+        if a == b:
+            continue
+        if name.endswith(".gz"):
+            a, b = gzip.decompress(a), gzip.decompress(b)
+        lines = zip(a.decode().splitlines(), b.decode().splitlines(), strict=False)
+        first = next(((x, y) for x, y in lines if x != y), ("(same lines)", "(other length)"))
+        problems.append(f"differs: {name}: {first[0]!r} vs {first[1]!r}")
+    return problems
 
 
 NOISE = re.compile(r"\[E::|\[W::|Traceback|RuntimeWarning|FutureWarning|DeprecationWarning")
@@ -137,7 +178,17 @@ def _demo_run(factory, name: str, cores: str) -> Workdir:
     result = w.run("--cores", cores)
     assert result.returncode == 0, result.stderr[-3000:]
     w.stderr = result.stderr  # what the user saw
+    w.seconds = result.seconds
+    record_wall_time(f"demo, local, {cores} cores", result.seconds)
     return w
+
+
+def record_wall_time(what: str, seconds: float) -> None:
+    """Wall times of the demo runs, to compare where jobs ran (test-artifacts/, not committed)."""
+    out = REPO / "test-artifacts" / "wall_times.tsv"
+    out.parent.mkdir(exist_ok=True)
+    with out.open("a") as fh:
+        fh.write(f"{time.strftime('%Y-%m-%dT%H:%M:%S')}\t{what}\t{seconds:.1f}\n")
 
 
 @pytest.fixture(scope="session")
@@ -150,3 +201,22 @@ def run_two_threads(tmp_path_factory):
 def run_one_thread(tmp_path_factory):
     """The whole demo with 1 core, to compare outputs with the 2-core run."""
     return _demo_run(tmp_path_factory, "demo_1thread", "1")
+
+
+@pytest.fixture(scope="session")
+def slurm_cluster():
+    """A real single-node Slurm cluster (tests/slurm_cluster.py), for the whole session; skipped
+    with the reason where it cannot start (no root, packages missing)."""
+    from slurm_cluster import SlurmCluster, Unavailable
+
+    # twice the cores: a job's time is mostly two Snakemake start-ups, not its tool
+    cluster = SlurmCluster(cpus=2 * (os.cpu_count() or 1))
+    try:
+        cluster.__enter__()
+    except Unavailable as why:
+        pytest.skip(f"no Slurm cluster here: {why}")
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+    assert not cluster.still_running(), "Slurm daemons still running after stop()"

@@ -230,8 +230,10 @@ def platform_of(row: dict, group: ReadGroup, found: AlignedFile, where: str) -> 
     return platform
 
 
-def with_bam_units(sheets: Sheets, reference: dict) -> Sheets:
+def with_bam_units(sheets: Sheets, reference: dict, check: bool = True) -> Sheets:
     """Check every BAM/CRAM unit and replace it by one unit per read group of its file.
+    Without check (a cluster job re-reading what the main process checked) the CRAM's
+    reference digests are not compared again.
 
     A unit takes library_id and platform from the sheet, or else from its @RG line (LB, PL);
     its platform unit is the sheet's flowcell.lane, or else the @RG PU, or else the unit id.
@@ -257,11 +259,12 @@ def with_bam_units(sheets: Sheets, reference: dict) -> Sheets:
             )
         first_use[key] = line
         files.append((i, row, read_aligned_file(row["bam"], where)))
-    digests.prepare(c for _, _, f in files if f.format == "CRAM" for c, _ in f.contigs)
+    if check:
+        digests.prepare(c for _, _, f in files if f.format == "CRAM" for c, _ in f.contigs)
     for i, row, found in files:
         line = i + 2
         where = f"{path}: line {line}, column 'bam'"
-        if found.format == "CRAM":
+        if check and found.format == "CRAM":
             check_cram_reference(found, where, digests)
         samples = sorted({g.sample for g in found.read_groups if g.sample})
         if len(samples) > 1:

@@ -169,9 +169,13 @@ ANNOTATED_INFO = {
 }
 
 
-def annotated_vcf_lines(rows: list[dict], contigs, patient: str, clinvar_release: str) -> list[str]:
-    """A sites-only VCF of the patient's panel variants, one record per variant and transcript."""
+def annotated_vcf_lines(
+    rows: list[dict], contigs, patient: str, clinvar_release: str, software: dict[str, str]
+) -> list[str]:
+    """A sites-only VCF of the patient's panel variants, one record per variant and transcript;
+    the header names the versions of the tools that made it."""
     lines = ["##fileformat=VCFv4.2", f"##concordBRCA=<Patient={patient},ClinVar={clinvar_release}>"]
+    lines += [f'##concordTool=<ID={tool},Version="{v}">' for tool, v in software.items()]
     lines += [f"##contig=<ID={c},length={n},md5={md5}>" for c, n, md5 in contigs]
     for key, (_, desc) in ANNOTATED_INFO.items():
         lines.append(f'##INFO=<ID={key},Number=1,Type=String,Description="{desc}">')

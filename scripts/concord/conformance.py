@@ -295,7 +295,7 @@ def reference_section(run_contigs: list[tuple[str, int, str]], kit_contigs: list
 def toolchain_section(ran: dict[str, str], pins: dict[str, str]) -> dict:
     """Each tool's version as it ran against the network's pin (harmonized: any difference is a
     problem); tools without a pin are listed as such."""
-    from concord.toolchain import versions_match
+    from concord.versions import version_matches
 
     tools = {}
     for tool, version in ran.items():
@@ -303,7 +303,7 @@ def toolchain_section(ran: dict[str, str], pins: dict[str, str]) -> dict:
         tools[tool] = {
             "ran": version,
             "pin": pin,
-            "match": None if pin is None else versions_match(version, pin),
+            "match": None if pin is None else version_matches(version, pin),
         }
     problems = [
         f"{tool} {t['ran']} ran; the network pins {t['pin']}"

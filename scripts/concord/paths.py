@@ -9,6 +9,7 @@ templates, so renaming a file is a one-line change. Templates use the workflow's
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 RESULTS = "results"
 
@@ -198,6 +199,16 @@ DIRECTORIES = (SALMON_INDEX, LIBRARY_TYPE_SALMON, SALMON_DIR, REPORT_DATA, SHARE
 # Files a tool writes beside its declared outputs, which nothing reads (mosdepth's summaries and
 # indexes of the panel coverage run).
 SIDE_FILES = (f"{RESULTS}/brca/coverage/{{sample}}/{{sample}}.{{side}}",)
+
+
+def job_file(files: Iterable[str], path: str) -> str:
+    """The one file among a job's inputs or outputs that stands for `path` (a template filled
+    in): the path itself, or a storage provider's local copy of it, which ends with the path
+    (`.snakemake/storage/<provider>/<prefix>/results/...` when there is no shared filesystem)."""
+    found = [f for f in files if f == path or f.endswith(f"/{path}")]
+    if len(found) != 1:
+        raise ValueError(f"{path}: {len(found)} of the job's files stand for it: {found}")
+    return found[0]
 
 
 def template_regex(template: str) -> re.Pattern:

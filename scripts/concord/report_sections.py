@@ -531,6 +531,13 @@ def _difference(result: dict) -> str:
 VERSION_GROUPS = {"workflow": "Workflow", "dna": "DNA tools", "rna": "RNA tools"}
 
 
+def version_shown(row: dict) -> str:
+    """The version that ran, and the pin beside it when they differ (a development install)."""
+    if row.get("status") == "differs":
+        return f"{row['version']} (pinned: {row['pin']})"
+    return row["version"]
+
+
 def versions_yaml(rows: list[dict]) -> str:
     """MultiQC's `*_mqc_versions.yml` from the run's software_versions.tsv rows, by group."""
     groups: dict[str, list[dict]] = {}
@@ -540,5 +547,5 @@ def versions_yaml(rows: list[dict]) -> str:
     lines = []
     for group in sorted(groups, key=order.index):
         lines.append(f"{group}:")
-        lines += [f'  {r["tool"]}: "{r["version"]}"' for r in groups[group]]
+        lines += [f'  {r["tool"]}: "{version_shown(r)}"' for r in groups[group]]
     return "\n".join(lines) + "\n"

@@ -106,18 +106,37 @@ def _describe(error: jsonschema.ValidationError, value) -> str:
     return error.message
 
 
-def load_sheets(samples_path, units_path, samples_schema, units_schema) -> Sheets:
-    """Load both sheets, validate schema and content, and derive the tumour/normal pairs."""
+def load_sheets(
+    samples_path, units_path, samples_schema, units_schema, read_fastqs: bool = True
+) -> Sheets:
+    """Load both sheets, validate schema and content, and derive the tumour/normal pairs.
+    Without read_fastqs (the FASTQs are in a storage provider) FASTQs are not opened."""
     samples = read_sheet(samples_path)
     units = read_sheet(units_path)
     validate_rows(samples, samples_schema)
     validate_rows(units, units_schema)
+    _fill_optional_columns(units)
+    _check_unique(samples, ["sample_id"])
+    _check_unique(units, ["sample_id", "unit_id"])
+    _check_units(samples, units, read_fastqs)
+    return _indexed(samples, units)
+
+
+def read_checked_sheets(samples_path, units_path) -> Sheets:
+    """The sheets the main process has checked, read again by a cluster job: no schema, no
+    cross-checks, no FASTQ opened (a job's start-up should not grow with the sheet's checks)."""
+    units = read_sheet(units_path)
+    _fill_optional_columns(units)
+    return _indexed(read_sheet(samples_path), units)
+
+
+def _fill_optional_columns(units: pd.DataFrame) -> None:
     for column in OPTIONAL_UNIT_COLUMNS:
         if column not in units:
             units[column] = ""
-    _check_unique(samples, ["sample_id"])
-    _check_unique(units, ["sample_id", "unit_id"])
-    _check_units(samples, units)
+
+
+def _indexed(samples: pd.DataFrame, units: pd.DataFrame) -> Sheets:
     pairs = tumor_normal_pairs(samples)
     samples = samples.set_index("sample_id", drop=False)
     units = units.set_index(["sample_id", "unit_id"], drop=False)
@@ -137,7 +156,7 @@ def _check_unique(df: pd.DataFrame, key: list[str]) -> None:
         seen[values] = line
 
 
-def _check_units(samples: pd.DataFrame, units: pd.DataFrame) -> None:
+def _check_units(samples: pd.DataFrame, units: pd.DataFrame, read_fastqs: bool) -> None:
     spath, upath = samples.attrs["path"], units.attrs["path"]
     known = set(samples["sample_id"])
     fastq_seen: dict[str, tuple[int, str]] = {}
@@ -156,8 +175,9 @@ def _check_units(samples: pd.DataFrame, units: pd.DataFrame) -> None:
             )
         for column in ("fastq_1", "fastq_2"):
             fastq = row[column]
-            _check_readable_fastq(fastq, f"{where}, column {column!r}")
-            key = os.path.realpath(fastq)
+            if read_fastqs:
+                _check_readable_fastq(fastq, f"{where}, column {column!r}")
+            key = os.path.realpath(fastq) if read_fastqs else os.path.normpath(fastq)
             if key in fastq_seen:
                 first_line, first_col = fastq_seen[key]
                 raise InputError(

@@ -1,6 +1,8 @@
 """The network's pins: the exact versions in `envs/*.yaml`, the one list of the reference
 toolchain. Debian's packages (scripts/setup/install_tools.sh) and requirements.txt must agree
-with it (tests/unit/test_toolchain.py)."""
+with it (tests/unit/test_toolchain.py), and every run checks the versions the tools report
+against it (rule toolchain_check, concord.versions.check_versions) before any job uses them.
+"""
 
 from __future__ import annotations
 
@@ -49,15 +51,6 @@ def pins(envs: Path = ENVS) -> dict[str, str]:
                 )
             found[package] = (version, env)
     return {package: version for package, (version, _) in sorted(found.items())}
-
-
-def versions_match(ran: str, pin: str) -> bool:
-    """A tool's reported version matches its pin when it is the pin, or the pin followed by a
-    build suffix that is not part of the version number (bwa reports 0.7.17 as
-    "0.7.17-r1188"); 1.16.1 does not match 1.16."""
-    if ran == pin:
-        return True
-    return ran.startswith(pin) and ran[len(pin)] in "-+_ r"
 
 
 def requirement_pins(path: Path = REQUIREMENTS) -> dict[str, str]:

@@ -18,10 +18,16 @@ TOOLS=(
   "libpq-dev 15 pg_config"  # hgvs needs psycopg2, which pip builds from source
 )
 # --test: also what the tests need: the headless browser the report tests open the MultiQC
-# report in, and shfmt, which snakefmt uses to check the rules' shell blocks
+# report in, shfmt, which snakefmt uses to check the rules' shell blocks, a single-node Slurm
+# cluster the cluster tests start and stop themselves (tests/slurm_cluster.py), and rsync, which
+# the storage plugin of the no-shared-filesystem test copies files with
 if [[ "${1:-}" == "--test" ]]; then
   TOOLS+=("chromium 1 chromium" "shfmt 3.6.0 shfmt")
+  TOOLS+=("munge 0.5 munged" "slurmctld 22.05 slurmctld" "slurmd 22.05 slurmd")
+  TOOLS+=("slurm-client 22.05 sbatch" "rsync 3 rsync")
 fi
+# the Slurm and munge daemons live in sbin
+export PATH="$PATH:/usr/sbin:/sbin"
 
 missing=()
 for entry in "${TOOLS[@]}"; do
@@ -53,4 +59,4 @@ if ! mosdepth --version >/dev/null 2>&1; then
   fi
   mosdepth --version >/dev/null 2>&1 || { echo "concord: mosdepth cannot start (libhts.so)" >&2; exit 1; }
 fi
-echo "concord: tools present (bwa, samtools, bcftools, fastp, mosdepth, freebayes, salmon, gffread${1:+, chromium, shfmt})"
+echo "concord: tools present (bwa, samtools, bcftools, fastp, mosdepth, freebayes, salmon, gffread${1:+, chromium, shfmt, slurm, munge, rsync})"

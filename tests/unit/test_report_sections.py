@@ -389,3 +389,15 @@ def test_the_sharing_section_counts_who_was_left_out():
     assert "1 left out for lack of sharing consent: T2" in section["description"]
     assert section["data"]["T2"] == {"in_bundle": "no", "data_use": "none"}
     assert section["data"]["T1"]["in_bundle"] == "yes"
+
+
+def test_a_version_that_differs_from_its_pin_shows_the_pin_in_the_report():
+    rows = [
+        {"tool": "samtools", "version": "1.17", "group": "dna", "pin": "1.16.1",
+         "status": "differs"},
+        {"tool": "bwa", "version": "0.7.17-r1188", "group": "dna", "pin": "0.7.17",
+         "status": "pinned"},
+    ]  # fmt: skip
+    assert versions_yaml(rows) == (
+        'DNA tools:\n  samtools: "1.17 (pinned: 1.16.1)"\n  bwa: "0.7.17-r1188"\n'
+    )

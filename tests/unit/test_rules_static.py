@@ -250,3 +250,17 @@ def test_templates_fill_and_match():
     assert paths.owning_template("results/somatic/P1/T_vs_N.somatic.vcf.gz") == paths.SOMATIC_VCF
     assert paths.owning_template("results/expression/salmon/S1/quant.sf") == paths.SALMON_DIR
     assert paths.owning_template("results/somatic/P1/extra.txt") is None
+
+
+def test_every_tool_rule_runs_in_an_env_the_toolchain_check_asks():
+    """The check before any job asks every env of envs/ that a job of the run uses
+    (concord.versions.ENVIRONMENTS); only the link rules run in coreutils, unchecked."""
+    from concord.versions import ENVIRONMENTS
+
+    for rule in RULES:
+        if rule.name == "all":
+            continue
+        env = Path(rule.conda).stem
+        assert env in {*ENVIRONMENTS, "{env}"} or (
+            env == "coreutils" and rule.name.startswith("link_")
+        ), f"rule {rule.name}: env {env} is not asked by the toolchain check"

@@ -73,3 +73,41 @@ def test_read_sheet_duplicate_header(tmp_path):
     path.write_text("sample_id\trole\trole\nS1\ttumor\tnormal\n")
     with pytest.raises(InputError, match=r"line 1: column 'role' appears more than once"):
         read_sheet(path)
+
+
+def test_a_cluster_job_reads_the_checked_sheets_without_opening_fastqs(tmp_path):
+    """The main process checks the sheets; a job re-reads them: same samples, units and pairs,
+    without the checks (its FASTQs need not even be readable where the job parses)."""
+    from concord.samplesheet import load_schema, load_sheets, read_checked_sheets
+    from conftest import REPO
+
+    units = (REPO / "config" / "units.tsv").read_text().replace("resources/", f"{REPO}/resources/")
+    (tmp_path / "units.tsv").write_text(units)
+    samples = REPO / "config" / "samples.tsv"
+    schemas = REPO / "rules" / "schemas"
+    checked = load_sheets(
+        samples,
+        tmp_path / "units.tsv",
+        load_schema(schemas / "samples.schema.yaml"),
+        load_schema(schemas / "units.schema.yaml"),
+    )
+    (tmp_path / "units_elsewhere.tsv").write_text(units.replace(f"{REPO}/", "/nowhere/"))
+    reread = read_checked_sheets(samples, tmp_path / "units_elsewhere.tsv")
+    assert reread.pairs == checked.pairs
+    assert list(reread.samples.index) == list(checked.samples.index)
+    assert list(reread.units.index) == list(checked.units.index)
+    with pytest.raises(InputError, match="does not exist"):
+        load_sheets(
+            samples,
+            tmp_path / "units_elsewhere.tsv",
+            load_schema(schemas / "samples.schema.yaml"),
+            load_schema(schemas / "units.schema.yaml"),
+        )
+    in_storage = load_sheets(
+        samples,
+        tmp_path / "units_elsewhere.tsv",
+        load_schema(schemas / "samples.schema.yaml"),
+        load_schema(schemas / "units.schema.yaml"),
+        read_fastqs=False,
+    )
+    assert in_storage.pairs == checked.pairs

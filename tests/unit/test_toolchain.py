@@ -5,12 +5,32 @@ import re
 
 import pytest
 from concord.toolchain import all_env_dependencies, pins
-from concord.versions import PACKAGES, TOOLS, parse_versions, version_command, version_environments
+from concord.versions import (
+    PACKAGES,
+    TOOLS,
+    check_versions,
+    differences,
+    parse_versions,
+    version_command,
+    version_environments,
+    version_matches,
+)
 from conftest import REPO
 
 # Debian package -> the conda package it stands for (tabix ships htslib's programs)
 DEBIAN_TO_CONDA = {"tabix": "htslib"}
-NOT_PINNED_TOOLS = {"libpq-dev", "chromium", "shfmt"}  # build/test helpers, not the toolchain
+# build and test helpers, not the toolchain: a Slurm cluster for the cluster test, rsync for the
+# storage plugin
+NOT_PINNED_TOOLS = {
+    "libpq-dev",
+    "chromium",
+    "shfmt",
+    "munge",
+    "slurmctld",
+    "slurmd",
+    "slurm-client",
+}
+NOT_PINNED_TOOLS |= {"rsync"}
 
 
 def debian_versions() -> dict[str, str]:
@@ -78,11 +98,46 @@ def test_a_run_asks_only_the_envs_it_uses():
     assert set(version_environments(rna=True, panel=True, share=True)) == {*TOOLS, *PACKAGES}
 
 
-def test_a_reported_version_matches_its_pin_with_build_suffixes_only():
-    from concord.toolchain import versions_match
+@pytest.mark.parametrize(
+    ("found", "pin", "matches"),
+    [
+        ("0.7.17-r1188", "0.7.17", True),  # bwa prints its source revision
+        ("0.7.17", "0.7.17", True),
+        ("1.16.1+dfsg", "1.16.1", True),  # a local build label
+        ("1.16.1", "1.16", False),  # another release, even a patch release
+        ("1.16", "1.16.1", False),
+        ("0.7.18", "0.7.17", False),
+        ("0.7.17.1", "0.7.17", False),
+        ("1.10.1-rc1", "1.10.1", False),  # a pre-release is not the release
+        ("1.10.1b2", "1.10.1", False),
+        ("not found", "1.10.1", False),
+    ],
+)
+def test_a_reported_version_matches_its_pin_up_to_a_build_tag(found, pin, matches):
+    assert version_matches(found, pin) is matches
 
-    assert versions_match("0.7.17-r1188", "0.7.17")
-    assert versions_match("1.16", "1.16")
-    assert not versions_match("1.16.1", "1.16")
-    assert not versions_match("1.15.1", "1.16.1")
-    assert not versions_match("1.161", "1.16")
+
+def test_the_check_names_tool_found_version_and_pin():
+    rows = [
+        {"tool": "bwa", "version": "0.7.17-r1188", "group": "dna", "environment": "bwa"},
+        {"tool": "samtools", "version": "1.17", "group": "dna", "environment": "samtools"},
+        {"tool": "numpy", "version": "2.4.6", "group": "python", "environment": "python"},
+    ]
+    checked = check_versions(rows, {"bwa": "0.7.17", "samtools": "1.16.1"})
+    assert [r["status"] for r in checked] == ["pinned", "differs", "unpinned"]
+    assert differences(checked) == ["samtools: found 1.17, pinned 1.16.1 (envs/samtools.yaml)"]
+
+
+def test_a_tool_that_prints_no_version_is_recorded_as_not_found():
+    from concord.versions import reported_versions
+
+    rows, unreadable = reported_versions(
+        {"bwa": "Version: 0.7.17-r1188\n", "hgvs": "bash: python: command not found\n"}, "9.27.1"
+    )
+    assert [(r["tool"], r["version"]) for r in rows] == [
+        ("snakemake", "9.27.1"), ("bwa", "0.7.17-r1188"), ("hgvs", "not found"),
+        ("cdot", "not found"),
+    ]  # fmt: skip
+    assert "cannot read the version of hgvs" in unreadable[0]
+    checked = check_versions(rows, {"bwa": "0.7.17", "hgvs": "1.5.7", "cdot": "0.2.33"})
+    assert differences(checked)[0] == "hgvs: not found, pinned 1.5.7 (envs/hgvs.yaml)"

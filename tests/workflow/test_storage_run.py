@@ -1,0 +1,48 @@
+"""The demo without a shared filesystem, as Kubernetes or Google Batch see it: every file in a
+storage provider (snakemake-storage-plugin-fs), `--shared-fs-usage none`. A job can only read
+what it declared as input; the run directory holds the config and the sheets, nothing else."""
+
+import shutil
+
+import pytest
+from conftest import (
+    REPO,
+    differing_files,
+    record_wall_time,
+    run_snakemake,
+    standardized_files,
+)
+
+
+@pytest.fixture(scope="module")
+def storage_run(tmp_path_factory):
+    """The bundled config and sheets as they are (paths relative to the storage prefix); the
+    demo's data only in storage, under that prefix."""
+    run = tmp_path_factory.mktemp("demo_no_shared_fs")
+    storage = tmp_path_factory.mktemp("storage")
+    shutil.copytree(REPO / "config", run / "config")
+    shutil.copytree(REPO / "resources" / "demo", storage / "resources" / "demo")
+    result = run_snakemake(
+        run, "--cores", "2", "--configfile", str(run / "config" / "config.yaml"),
+        "--default-storage-provider", "fs", "--default-storage-prefix", str(storage),
+        "--shared-fs-usage", "none",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-4000:]
+    record_wall_time("demo, no shared filesystem (fs storage)", result.seconds)
+    return run, storage, result
+
+
+def test_without_a_shared_filesystem_the_standardized_outputs_are_the_same(
+    storage_run, run_two_threads
+):
+    run, storage, _ = storage_run
+    local = standardized_files(run_two_threads.path / "results")
+    assert local
+    assert not differing_files(local, standardized_files(storage / "results"))
+
+
+def test_every_output_went_to_storage_and_no_input_was_read_from_the_run_directory(storage_run):
+    run, storage, result = storage_run
+    assert not (run / "results").exists() and not (run / "resources").exists()
+    assert (storage / "results" / "report" / "multiqc.html").stat().st_size > 100_000
+    assert "MissingInputException" not in result.stderr
