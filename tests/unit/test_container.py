@@ -3,7 +3,7 @@ of envs/*.yaml and requirements.txt (it cannot be built here: no cgroups, no con
 
 import re
 
-from concord.toolchain import all_env_dependencies, pins
+from concord.toolchain import all_env_dependencies, pins, requirement_pins
 from conftest import REPO
 
 DOCKERFILE = REPO / "containers" / "Dockerfile"
@@ -13,7 +13,8 @@ INSTRUCTIONS = {
 }  # fmt: skip
 # installed by pip from requirements.txt in the image (their pins are checked against the envs
 # in test_toolchain.py), not by micromamba
-FROM_REQUIREMENTS = {"pysam", "pandas", "pyarrow", "multiqc", "hgvs", "cdot"}
+# what requirements.txt pins, the image installs with pip (the same versions: test_toolchain)
+FROM_REQUIREMENTS = set(requirement_pins())
 BUILD_HELPERS = {"psycopg2"}  # hgvs's database driver, prebuilt so pip needs no compiler
 
 
