@@ -53,7 +53,9 @@ demo: setup demo-key
 conformance: setup
 	@if [ -z "$(KIT)" ] || [ -z "$(OUT)" ]; then \
 		echo "usage: make conformance KIT=<kit dir> OUT=<out dir>"; exit 2; fi
-	$(VENV)/bin/python scripts/conformance_config.py "$(KIT)" "$(OUT)"
+	$(VENV)/bin/python scripts/conformance_config.py "$(KIT)" "$(OUT)" \
+		$(if $(CENTRE),--centre "$(CENTRE)") \
+		$(if $(SHARE_KEY),--share-key "$(SHARE_KEY)" $(if $(CONSENT),--consent "$(CONSENT)"))
 	$(SNAKEMAKE) --profile profiles/local --snakefile "$(CURDIR)/Snakefile" \
 		--directory "$(OUT)" --configfile "$(abspath $(OUT))/config.yaml"
 	cp "$(OUT)/results/conformance/certificate.json" "$(OUT)/certificate.json"
@@ -62,6 +64,7 @@ conformance: setup
 		print('concord conformance:', c['conformance']['verdict'], *c['conformance']['reasons'][:5], sep='\n  ')" \
 		"$(OUT)/certificate.json"
 	@echo "certificate: $(OUT)/certificate.json (config used: $(OUT)/config.yaml)"
+	@if [ -f "$(OUT)/results/share/SHA256SUMS" ]; then echo "share bundle: $(OUT)/results/share"; fi
 
 # the network's reference digests for a kit version, from a run on the reference toolchain
 conformance-reference: conformance
