@@ -45,6 +45,7 @@ judged AS (
         p.*,
         coalesce(s.disease IN (SELECT term FROM lineage), false) AS disease_match
     FROM samples AS s, checked_purpose AS p
+    WHERE p.ok
 ),
 reasons AS (
     SELECT
