@@ -52,6 +52,8 @@ class Loaded:
     patients: set[str]
     created: date
     rows: dict[str, list[dict]] = field(default_factory=dict)
+    coverage_files: list[str] = field(default_factory=list)  # read by DuckDB itself (many rows)
+    sample_patients: dict[str, str] = field(default_factory=dict)
 
 
 # --- variants -------------------------------------------------------------------------------
@@ -154,7 +156,9 @@ def read_bundle(root: Path, duo, source: str) -> Loaded:
     md5_of = {c["contig"]: c["md5"].lower() for c in contigs}
     samples = {s["sample"]: s for s in manifest["samples"]}
     patient_of = {s["sample"]: s["patient"] for s in manifest["samples"]}
-    rows: dict[str, list[dict]] = {t: [] for t in (*PATIENT_TABLES, "variants")}
+    rows: dict[str, list[dict]] = {
+        t: [] for t in (*PATIENT_TABLES, "variants") if t != "exon_coverage"
+    }
     base = {"run_id": run_id, "centre": centre}
 
     for s in manifest["samples"]:
@@ -197,7 +201,7 @@ def read_bundle(root: Path, duo, source: str) -> Loaded:
         return key
 
     files = manifest.get("files", [])
-    panel: set[tuple[str, str]] = set()
+    coverage_files: list[str] = []
     matrices: dict[str, Path] = {}
     qc: dict[str, str] = {}
     for f in files:
@@ -258,26 +262,7 @@ def read_bundle(root: Path, duo, source: str) -> Loaded:
                     }
                 )
         elif kind == "brca_coverage":
-            for r in read_tsv(path):
-                panel.add((r["gene"], r["transcript"]))
-                rows["exon_coverage"].append(
-                    {
-                        **base,
-                        "patient": patient_of[r["sample"]],
-                        "sample": r["sample"],
-                        "role": r["role"],
-                        "gene": r["gene"],
-                        "transcript": r["transcript"],
-                        "exon": r["exon"],
-                        "contig": r["chrom"],
-                        "start_pos": int(r["start"]),
-                        "end_pos": int(r["end"]),
-                        "frac_ge_20x": _float(r["frac_ge_20x"]),
-                        "frac_ge_50x": _float(r["frac_ge_50x"]),
-                        "frac_ge_100x": _float(r["frac_ge_100x"]),
-                        "verdict": r["verdict"],
-                    }
-                )
+            coverage_files.append(str(path))
         elif kind == "expression_matrix":
             matrices[Path(f["path"]).name] = path
         elif kind == "expression_qc":
@@ -319,13 +304,13 @@ def read_bundle(root: Path, duo, source: str) -> Loaded:
     rows["run_tools"] = [
         {"run_id": run_id, "tool": v["tool"], "version": v["version"]} for v in versions
     ]
-    rows["run_panel"] = [{"run_id": run_id, "gene": g, "transcript": t} for g, t in sorted(panel)]
     rows["contigs"] = [
         {"contig_md5": c["md5"].lower(), "length": int(c["length"]), "contig": c["contig"],
          "run_id": run_id}
         for c in contigs
     ]  # fmt: skip
-    loaded = Loaded(run, centre, set(patient_of.values()), run["created"], rows)
+    loaded = Loaded(run, centre, set(patient_of.values()), run["created"], rows, coverage_files)
+    loaded.sample_patients = patient_of
     loaded.run["reference_signature"] = reference_signature(contigs)
     loaded.run["concord_major"] = concord_major(manifest["concord_version"])
     return loaded
@@ -547,6 +532,7 @@ def load_bundle(con, root: Path, duo, log=sys.stdout) -> str:
                 "samples_without_sharing_consent", "source",
             )],
         )  # fmt: skip
+        insert_coverage(con, loaded)
         for n, (table, rows) in enumerate(loaded.rows.items()):
             if table == "variants":
                 insert_new_variants(con, rows)
@@ -556,6 +542,9 @@ def load_bundle(con, root: Path, duo, log=sys.stdout) -> str:
                 print(f"paused in the transaction of {run_id}", file=log, flush=True)
                 time.sleep(float(os.environ[PAUSE_ENV]))
         con.execute("COMMIT")
+    except duckdb.Error as error:
+        con.execute("ROLLBACK")
+        raise BundleRefused(f"its tables could not be read: {error}") from error
     except BaseException:
         con.execute("ROLLBACK")
         raise
@@ -566,6 +555,42 @@ def load_bundle(con, root: Path, duo, log=sys.stdout) -> str:
             file=log,
         )
     return "loaded"
+
+
+def insert_coverage(con, loaded: Loaded) -> None:
+    """The exon-coverage tables (the bundle's most rows), read by DuckDB in one pass, and the
+    run's panel: the transcripts they cover."""
+    run_id = loaded.run["run_id"]
+    if loaded.coverage_files:
+        patients = loaded.sample_patients
+        con.register(
+            "sample_patients",
+            pa.table({"sample": list(patients), "patient": list(patients.values())}),
+        )
+        try:
+            con.execute(
+                """INSERT INTO exon_coverage
+                SELECT ?, ?, p.patient, c.sample, c.role, c.gene, c.transcript, c.exon, c.chrom,
+                    CAST(c.start AS BIGINT), CAST(c."end" AS BIGINT),
+                    CAST(c.frac_ge_20x AS DOUBLE), CAST(c.frac_ge_50x AS DOUBLE),
+                    CAST(c.frac_ge_100x AS DOUBLE), c.verdict
+                FROM read_csv(?, delim = '\t', header = true, all_varchar = true,
+                    quote = '', escape = '') AS c
+                LEFT JOIN sample_patients AS p USING (sample)""",
+                [run_id, loaded.centre, loaded.coverage_files],
+            )
+        finally:
+            con.unregister("sample_patients")
+        unknown = con.execute(
+            "SELECT count(*) FROM exon_coverage WHERE run_id = ? AND patient IS NULL", [run_id]
+        ).fetchone()[0]
+        if unknown:
+            raise BundleRefused("exon coverage of samples bundle.json does not list")
+    con.execute(
+        """INSERT INTO run_panel SELECT DISTINCT run_id, gene, transcript FROM exon_coverage
+        WHERE run_id = ? ORDER BY gene, transcript""",
+        [run_id],
+    )
 
 
 def insert_new_variants(con, rows: list[dict]) -> None:
