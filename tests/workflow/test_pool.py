@@ -342,16 +342,53 @@ def test_a_newer_run_of_a_centre_replaces_its_patients_and_an_older_one_is_refus
 
 
 def edit_manifest(bundle: Path, change) -> None:
-    """Change bundle.json and re-seal the bundle as its centre would (crate entry, SHA256SUMS)."""
+    """Change bundle.json and re-seal the bundle as its centre would."""
     manifest = json.loads((bundle / "bundle.json").read_text())
     change(manifest)
     (bundle / "bundle.json").write_text(json.dumps(manifest, indent=2))
+    reseal(bundle, "bundle.json")
+
+
+def reseal(bundle: Path, name: str) -> None:
+    """After a change to one file: its RO-Crate entry and SHA256SUMS, so the bundle verifies."""
     crate = json.loads((bundle / "ro-crate-metadata.json").read_text())
-    entry = next(e for e in crate["@graph"] if e["@id"] == "bundle.json")
-    entry["sha256"] = sha256_of(bundle / "bundle.json")
-    entry["contentSize"] = str((bundle / "bundle.json").stat().st_size)
+    entry = next(e for e in crate["@graph"] if e["@id"] == name)
+    entry["sha256"] = sha256_of(bundle / name)
+    entry["contentSize"] = str((bundle / name).stat().st_size)
     (bundle / "ro-crate-metadata.json").write_text(json.dumps(crate, indent=2))
     write_checksums(bundle)
+
+
+def test_bundles_the_database_cannot_take_are_refused_with_the_reason(bundles, db, tmp_path):
+    before = content(db)
+
+    def variant(name: str, change_file: str, change) -> Path:
+        copy = tmp_path / name
+        shutil.copytree(bundles["SOUTH"], copy)
+        path = copy / change_file
+        path.write_text(change(path.read_text()))
+        reseal(copy, change_file)
+        return copy
+
+    major = variant(
+        "major",
+        "bundle.json",
+        lambda t: t.replace('"concord_version": "0.', '"concord_version": "1.'),
+    )
+    reference = variant(
+        "reference",
+        "reference/genome.contigs.tsv",
+        lambda t: t.replace("a56c4b128a0eef3307a092c700bb9391", "0" * 32),
+    )
+    consent = variant(
+        "consent", "bundle.json", lambda t: t.replace('"DUO:0000004"', '"DUO:0000019"')
+    )
+    result = make_pool(db, major, reference, consent)
+    assert result.returncode != 0 and result.stdout.count("REFUSED") == 3, result.stdout
+    assert "concord 1.3.0 (major 1): this database holds concord 0.x results" in result.stdout
+    assert "reference concord-demo-v1 is not the database's reference" in result.stdout
+    assert "no DUO data use permission of the network's table" in result.stdout
+    assert content(db) == before
 
 
 def test_tables_export_to_parquet(db, tmp_path):
