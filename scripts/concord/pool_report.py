@@ -20,6 +20,7 @@ h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 1.6em; border-bottom
 table { border-collapse: collapse; margin: 0.6em 0; font-size: 0.9em; }
 th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: left; vertical-align: top; }
 th { background: #f0f0f0; }
+svg { display: block; margin: 0.5em 0; } .plots { overflow-x: auto; }
 .note { color: #555; font-size: 0.9em; }
 .bad { color: #a00; font-weight: bold; } .good { color: #070; }
 @media print { body { margin: 0.5cm; } h2 { page-break-after: avoid; } }
@@ -58,7 +59,7 @@ def page(title: str, sections: list[str]) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>"
-        + "".join(sections)
+        + "".join(f'<div class="plots">{x}</div>' if x.startswith("<svg") else x for x in sections)
         + "</body></html>\n"
     )
 

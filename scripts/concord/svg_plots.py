@@ -29,6 +29,7 @@ def bar_chart(title: str, categories: list[str], series: dict[str, list[float]],
               width: int = 640, ylabel: str = "") -> str:  # fmt: skip
     """Grouped bars: one group per category, one bar per series."""
     height, left, bottom, top_pad = 260, 60, 60, 30
+    width = max(width, left + 150 + 28 * len(categories) * max(1, len(series)))
     plot_w, plot_h = width - left - 150, height - bottom - top_pad
     top = max([v for values in series.values() for v in values] + [1])
     ticks = _ticks(top)
@@ -69,7 +70,9 @@ def box_plot(title: str, groups: dict[str, list[float]], width: int = 640, ylabe
     """One box (quartiles, whiskers to min/max) per group, every value as a dot; `marker` draws
     one value (group, value) as a red diamond, e.g. the patient against the cohort."""
     height, left, bottom, top_pad = 260, 60, 50, 30
+    width = max(width, left + 20 + 70 * len(groups))
     plot_w, plot_h = width - left - 20, height - bottom - top_pad
+    dots = 200 if len(groups) <= 20 else 0  # a box per centre of a large network, no dots
     values = [v for vs in groups.values() for v in vs] + ([marker[1]] if marker else [])
     top = max(values + [1])
     ticks = _ticks(top)
@@ -99,7 +102,7 @@ def box_plot(title: str, groups: dict[str, list[float]], width: int = 640, ylabe
                 f'<line x1="{cx - w / 2:.1f}" y1="{y(q2):.1f}" x2="{cx + w / 2:.1f}" '
                 f'y2="{y(q2):.1f}" stroke="#000" stroke-width="2"/>'
             )
-            for k, v in enumerate(sorted(vs)[:500]):
+            for k, v in enumerate(sorted(vs)[:: max(1, len(vs) // dots)][:dots] if dots else []):
                 jitter = ((k * 37) % 21 - 10) / 10 * w / 3
                 parts.append(
                     f'<circle cx="{cx + jitter:.1f}" cy="{y(v):.1f}" r="2" fill="#1f77b4" '

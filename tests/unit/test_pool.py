@@ -12,7 +12,7 @@ from concord.pool import (
     variant_key,
     vartype,
 )
-from concord.pool_query import available, parse_value, query_params
+from concord.pool_query import available, parse_value, query_params, sql_literal
 from concord.svg_plots import box_plot, quantile
 from conftest import REPO
 
@@ -82,6 +82,9 @@ def test_queries_declare_their_parameters_and_parse_them():
     assert parse_value("genes", "BRCA1, BRCA2") == ["BRCA1", "BRCA2"]
     assert parse_value("commercial", "yes") is True and parse_value("genetic", "no") is False
     assert parse_value("aim", "disease") == "disease"
+    assert sql_literal("x'); DROP TABLE runs; --") == "'x''); DROP TABLE runs; --'"
+    assert sql_literal(["BRCA1", "B'2"]) == "['BRCA1', 'B''2']::VARCHAR[]"
+    assert sql_literal(True) == "true"
     with pytest.raises(ValueError, match="no query 'nope'"):
         query_params("nope")
 
