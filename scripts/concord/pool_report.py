@@ -23,7 +23,9 @@ th { background: #f0f0f0; }
 svg { display: block; margin: 0.5em 0; } .plots { overflow-x: auto; }
 .note { color: #555; font-size: 0.9em; }
 .bad { color: #a00; font-weight: bold; } .good { color: #070; }
-@media print { body { margin: 0.5cm; } h2 { page-break-after: avoid; } }
+@page { size: A4 landscape; margin: 1cm; }
+@media print { body { margin: 0; max-width: none; } table { font-size: 0.75em; }
+  h2 { page-break-after: avoid; } }
 """
 # classes a board reads as actionable
 PATHOGENIC = ("Pathogenic", "Likely_pathogenic", "Pathogenic/Likely_pathogenic")
@@ -254,18 +256,19 @@ def board_html(con, patient: str, centre: str | None = None, genes: list[str] | 
         [centre, patient, genes, centre, patient],
     )
     shown = [
-        [*r[:9], f"{r[9]} at {r[10]} centre(s)" if r[9] else "none",
+        [*r[:5], f"{r[5]} ({r[6]})" if r[6] else r[5], _vaf(r[7], r[8]),
+         f"{r[9]} at {r[10]} centre(s)" if r[9] else "none",
          r[11] or ("withheld (no clinical-care consent)" if r[9] else "")]
         for r in findings
     ]  # fmt: skip
     sections += [
         "<h2>Panel findings</h2>",
         table(
-            ["gene", "HGVS c.", "HGVS p.", "consequence", "origin", "ClinVar class",
-             "ClinVar release", "tumour VAF", "normal VAF", "other carriers in the network",
+            ["gene", "HGVS c.", "HGVS p.", "consequence", "origin",
+             "ClinVar class (release)", "VAF tumour / normal", "other carriers in the network",
              "named (clinical-care consent)"],
             shown,
-            {5: lambda v: "bad" if v in PATHOGENIC else ""},
+            {5: lambda v: "bad" if v.split(" ")[0] in PATHOGENIC else ""},
         ),
         '<p class="note">Other carriers are counted over every centre; a carrier is named only '
         "when each of its samples' consent allows clinical care use (DUO CC, or NRES).</p>",
@@ -327,6 +330,10 @@ def board_html(con, patient: str, centre: str | None = None, genes: list[str] | 
         *plots,
     ]  # fmt: skip
     return page(f"Tumour board {patient}", sections)
+
+
+def _vaf(tumour, normal) -> str:
+    return " / ".join("-" if v is None else f"{v:g}" for v in (tumour, normal))
 
 
 def write_pdf(html: Path, pdf: Path) -> None:
