@@ -108,3 +108,20 @@ def test_box_plot_marks_the_patient_and_has_no_script():
     svg = box_plot("GENA", {"network": [1.0, 2.0, 3.0]}, marker=("network", 2.5))
     assert svg.startswith("<svg") and svg.endswith("</svg>") and "<script" not in svg
     assert "this patient: 2.5" in svg and "network (n=3)" in svg
+
+
+def test_a_conformance_runs_bundle_carries_the_certificates_verdict(tmp_path):
+    from concord.bundle import certificate_summary
+
+    certificate = tmp_path / "certificate.json"
+    certificate.write_text(
+        '{"certificate_version": 2, "conformance": {"verdict": "PASS", "reasons": []},'
+        ' "kit": {"name": "brca-grch38-v1", "version": "03d5", "files_checked": 40}}'
+    )
+    assert certificate_summary(str(certificate)) == {
+        "verdict": "PASS",
+        "kit": "brca-grch38-v1",
+        "kit_version": "03d5",
+        "certificate_version": 2,
+    }
+    assert certificate_summary(None) is None
