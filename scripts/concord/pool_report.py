@@ -258,7 +258,7 @@ def board_html(con, patient: str, centre: str | None = None, genes: list[str] | 
     shown = [
         [*r[:5], f"{r[5]} ({r[6]})" if r[6] else r[5], _vaf(r[7], r[8]),
          f"{r[9]} at {r[10]} centre(s)" if r[9] else "none",
-         r[11] or ("withheld (no clinical-care consent)" if r[9] else "")]
+         _named(r[11]) or ("withheld (no clinical-care consent)" if r[9] else "")]
         for r in findings
     ]  # fmt: skip
     sections += [
@@ -330,6 +330,14 @@ def board_html(con, patient: str, centre: str | None = None, genes: list[str] | 
         *plots,
     ]  # fmt: skip
     return page(f"Tumour board {patient}", sections)
+
+
+def _named(names: str | None, most: int = 10) -> str:
+    """At most `most` carriers by name; the rest counted (a common variant has thousands)."""
+    listed = names.split(", ") if names else []
+    if len(listed) <= most:
+        return ", ".join(listed)
+    return ", ".join(listed[:most]) + f" and {len(listed) - most} more"
 
 
 def _vaf(tumour, normal) -> str:
