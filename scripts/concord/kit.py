@@ -131,7 +131,7 @@ def prepare(kit: Path, out: Path, centre: str = "CONFORMANCE", share: dict | Non
     if share:
         config["share"] = {
             "duo": str(Path(share["duo"]).resolve()),
-            "key": share["key"],
+            "key": str(Path(share["key"]).expanduser().resolve()),  # the run's cwd is OUT
             "cancer_type": "brca",
             "cbioportal_genome": "hg38",  # the kit's windows are GRCh38 sequence
         }
