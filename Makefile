@@ -7,7 +7,7 @@ SNAKEMAKE := $(VENV)/bin/snakemake
 # jobs find the venv's command-line tools (multiqc) the way an activated venv would
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: setup tools venv demo demo-key share verify-bundle test conformance conformance-reference verify-certificate annotate lint clean-demo
+.PHONY: setup tools venv demo demo-key share verify-bundle pool query pool-report tumour-board test conformance conformance-reference verify-certificate annotate lint clean-demo
 
 setup: tools venv
 
@@ -53,7 +53,9 @@ demo: setup demo-key
 conformance: setup
 	@if [ -z "$(KIT)" ] || [ -z "$(OUT)" ]; then \
 		echo "usage: make conformance KIT=<kit dir> OUT=<out dir>"; exit 2; fi
-	$(VENV)/bin/python scripts/conformance_config.py "$(KIT)" "$(OUT)"
+	$(VENV)/bin/python scripts/conformance_config.py "$(KIT)" "$(OUT)" \
+		$(if $(CENTRE),--centre "$(CENTRE)") \
+		$(if $(SHARE_KEY),--share-key "$(SHARE_KEY)" $(if $(CONSENT),--consent "$(CONSENT)"))
 	$(SNAKEMAKE) --profile profiles/local --snakefile "$(CURDIR)/Snakefile" \
 		--directory "$(OUT)" --configfile "$(abspath $(OUT))/config.yaml"
 	cp "$(OUT)/results/conformance/certificate.json" "$(OUT)/certificate.json"
@@ -62,6 +64,7 @@ conformance: setup
 		print('concord conformance:', c['conformance']['verdict'], *c['conformance']['reasons'][:5], sep='\n  ')" \
 		"$(OUT)/certificate.json"
 	@echo "certificate: $(OUT)/certificate.json (config used: $(OUT)/config.yaml)"
+	@if [ -f "$(OUT)/results/share/SHA256SUMS" ]; then echo "share bundle: $(OUT)/results/share"; fi
 
 # the network's reference digests for a kit version, from a run on the reference toolchain
 conformance-reference: conformance
@@ -75,6 +78,34 @@ share: setup demo-key
 verify-bundle: venv
 	@if [ -z "$(BUNDLE)" ]; then echo "usage: make verify-bundle BUNDLE=<bundle dir>"; exit 2; fi
 	$(VENV)/bin/python scripts/verify_bundle.py "$(BUNDLE)"
+
+# the network's pooled database (docs/pooled-database.md): load share bundles into one DuckDB file
+pool: venv
+	@if [ -z "$(BUNDLES)" ] || [ -z "$(DB)" ]; then \
+		echo "usage: make pool BUNDLES=\"<bundle dir> ...\" DB=<database file> [PARQUET=<dir>]"; exit 2; fi
+	$(VENV)/bin/python scripts/pool_bundles.py --db "$(DB)" $(if $(PARQUET),--export-parquet "$(PARQUET)") $(BUNDLES)
+
+# a ready-made question to the pooled database (sql/queries/<NAME>.sql), as TSV (or OUT=<file>)
+QUERY_PARAMS := genes=$(GENES) aim=$(AIM) disease=$(DISEASE) commercial=$(COMMERCIAL) \
+	methods=$(METHODS) clinical_care=$(CLINICAL_CARE) genetic=$(GENETIC)
+query: venv
+	@if [ -z "$(NAME)" ] || [ -z "$(DB)" ]; then \
+		echo "usage: make query NAME=<$$(ls sql/queries | sed 's/.sql//' | paste -sd'|')> DB=<database file>"; exit 2; fi
+	@$(VENV)/bin/python scripts/pool_query.py --db "$(DB)" "$(NAME)" \
+		$(foreach p,$(QUERY_PARAMS),$(if $(word 2,$(subst =, ,$(p))),--set "$(p)")) $(if $(OUT),--out "$(OUT)")
+
+# the summary report of the pooled cohort (HTML with plots)
+pool-report: venv
+	@if [ -z "$(DB)" ] || [ -z "$(OUT)" ]; then \
+		echo "usage: make pool-report DB=<database file> OUT=<report.html> [GENES=BRCA1,BRCA2]"; exit 2; fi
+	$(VENV)/bin/python scripts/pool_report.py --db "$(DB)" --out "$(OUT)" $(if $(GENES),--genes "$(GENES)")
+
+# the molecular tumour board's sheet for one patient pseudonym (HTML, and PDF through chromium)
+tumour-board: venv
+	@if [ -z "$(DB)" ] || [ -z "$(PATIENT)" ] || [ -z "$(OUT)" ]; then \
+		echo "usage: make tumour-board DB=<database file> PATIENT=<P-...> OUT=<dir> [CENTRE=<centre>]"; exit 2; fi
+	$(VENV)/bin/python scripts/tumour_board.py --db "$(DB)" --patient "$(PATIENT)" --out "$(OUT)" \
+		$(if $(CENTRE),--centre "$(CENTRE)") $(if $(GENES),--genes "$(GENES)")
 
 verify-certificate: venv
 	@if [ -z "$(CERT)" ] || [ -z "$(RESULTS)" ]; then \

@@ -403,6 +403,7 @@ def build_bundle(params: dict, inputs: dict, out_dir: str, mapping: str, summary
         "cbioportal_study": params_study_id(params["centre"]) if study_files else None,
         "samples": list(entries.values()),
         "samples_without_sharing_consent": len(params["excluded"]),
+        "conformance": certificate_summary(inputs.get("certificate")),
         "files": [{"path": f.path, "kind": f.kind, "samples": f.samples} for f in bundle.files],
     }
     bundle.add(layout["checksums"], "checksums", "SHA-256 of every other file", [], "text/plain")
@@ -438,6 +439,22 @@ def build_bundle(params: dict, inputs: dict, out_dir: str, mapping: str, summary
         f"{len(params['excluded'])} left out, {n_files} files",
         file=log,
     )
+
+
+def certificate_summary(path: str | None) -> dict | None:
+    """A conformance run's verdict as bundle.json carries it: verdict, kit and kit version (the
+    certificate itself names the run's files and is not shared)."""
+    if not path:
+        return None
+    import json
+
+    certificate = json.loads(Path(path).read_text())
+    return {
+        "verdict": certificate["conformance"]["verdict"],
+        "kit": certificate["kit"]["name"],
+        "kit_version": certificate["kit"]["version"],
+        "certificate_version": certificate["certificate_version"],
+    }
 
 
 def bundle_readme(identity, entries, params, files, study_files) -> str:

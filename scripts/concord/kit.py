@@ -23,8 +23,26 @@ def read_tsv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh, delimiter="\t"))
 
 
-def prepare(kit: Path, out: Path, centre: str = "CONFORMANCE") -> Path:
-    """Write OUT/config/{samples,units}.tsv and OUT/config.yaml for a kit; return its path."""
+def parse_kit_consent(text: str) -> dict[str, str]:
+    """'NRES', 'GRU,PUB' or 'DS:MONDO:0007254,NCU': the permission (with its disease for DS)
+    first, then the modifiers; as the sample sheet's consent columns."""
+    codes = [c.strip() for c in text.split(",") if c.strip()]
+    if not codes:
+        raise InputError("CONSENT: empty; give a DUO permission, e.g. NRES or GRU,PUB")
+    permission, _, disease = codes[0].partition(":")
+    return {
+        "consent_share": "yes",
+        "consent_permission": permission,
+        "consent_disease": disease,
+        "consent_modifiers": ",".join(codes[1:]),
+        "consent_version": "conformance-kit",
+    }
+
+
+def prepare(kit: Path, out: Path, centre: str = "CONFORMANCE", share: dict | None = None) -> Path:
+    """Write OUT/config/{samples,units}.tsv and OUT/config.yaml for a kit; return its path.
+    With `share` (key, consent, duo) the run also makes a share bundle of every kit sample, all
+    under that consent (the kit's reads are synthetic or public)."""
     kit, out = kit.resolve(), out.resolve()
     manifest_path = kit / "manifest.tsv"
     if not manifest_path.is_file():
@@ -49,10 +67,15 @@ def prepare(kit: Path, out: Path, centre: str = "CONFORMANCE") -> Path:
             f"SHA256SUMS ({len(integrity['problems'])} problem(s): {listed}); see {certificate}"
         )
     (out / "config").mkdir(parents=True, exist_ok=True)
-    samples = ["sample_id\tpatient_id\trole\tassay"]
+    consent = parse_kit_consent(share["consent"]) if share else {}
+    samples = ["\t".join(["sample_id", "patient_id", "role", "assay", *consent])]
     units = ["sample_id\tunit_id\tfastq_1\tfastq_2\tplatform"]
     for row in manifest:
-        samples.append(f"{row['sample_id']}\t{row['patient']}\t{row['role']}\t{row['kind']}")
+        samples.append(
+            "\t".join(
+                [row["sample_id"], row["patient"], row["role"], row["kind"], *consent.values()]
+            )
+        )
         units.append(
             f"{row['sample_id']}\tL001\t{kit / row['fastq_1']}\t{kit / row['fastq_2']}\tILLUMINA"
         )
@@ -105,6 +128,13 @@ def prepare(kit: Path, out: Path, centre: str = "CONFORMANCE") -> Path:
             else {}
         ),
     }
+    if share:
+        config["share"] = {
+            "duo": str(Path(share["duo"]).resolve()),
+            "key": str(Path(share["key"]).expanduser().resolve()),  # the run's cwd is OUT
+            "cancer_type": "brca",
+            "cbioportal_genome": "hg38",  # the kit's windows are GRCh38 sequence
+        }
     path = out / "config.yaml"
     path.write_text(yaml.safe_dump(config, sort_keys=False))
     return path

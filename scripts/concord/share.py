@@ -117,6 +117,8 @@ def share_inputs(plan: SharePlan, settings: dict, config: dict, workflow_files: 
     }
     if config["annotation"].get("clinvar"):
         inputs["clinvar"] = config["annotation"]["clinvar"]
+    if config.get("conformance", {}).get("kit"):
+        inputs["certificate"] = paths.CERTIFICATE  # its verdict travels in bundle.json
     return inputs
 
 
