@@ -33,7 +33,7 @@ SCHEMA = REPO / "sql" / "schema.sql"
 DISEASES = REPO / "resources" / "pool" / "diseases.tsv"
 SCHEMA_VERSION = "1"
 BUNDLE_FORMATS = {("concord-share", "1")}
-# a test reaches in here to kill a load half-way (tests/workflow/test_pool.py)
+# a test reaches in here to kill a load half-way (tests/workflow/test_pool_run.py)
 PAUSE_ENV = "CONCORD_POOL_TEST_PAUSE"
 # the tables that hold a run's rows, cleared per (centre, patient) when a newer run replaces them
 PATIENT_TABLES = ("samples", "calls", "brca_findings", "exon_coverage", "expression")
