@@ -41,8 +41,8 @@ class FastqSummary:
     max_length: int = 0
 
 
-class _Truncated(Exception):
-    """The compressed stream stopped early; the message completes 'the file ...'."""
+class _StreamError(Exception):
+    """The compressed stream is cut short or corrupt; the message completes 'the file ...'."""
 
 
 def record_at(record: int) -> str:
@@ -74,7 +74,7 @@ class FastqReader:
         return InputError(f"{self.path}: {what}")
 
     def _chunks(self) -> Iterator[bytes]:
-        """The file's decompressed bytes; raises _Truncated when the stream stops early."""
+        """The file's decompressed bytes; raises _StreamError when the stream stops early."""
         with open(self.path, "rb") as fh:
             if self.summary.format == "plain":
                 while block := fh.read(CHUNK):
@@ -90,10 +90,10 @@ class FastqReader:
                     try:
                         out = inflate.decompress(data)
                     except zlib.error as exc:
-                        at = self.summary.bytes - len(data)
-                        raise _Truncated(
-                            f"is corrupt: its gzip data cannot be decompressed from byte "
-                            f"{at:,} on ({exc})"
+                        start = self.summary.bytes - len(block)
+                        raise _StreamError(
+                            f"is corrupt: its gzip data cannot be decompressed between bytes "
+                            f"{start:,} and {self.summary.bytes:,} (zlib: {exc})"
                         ) from None
                     fed = True
                     if out:
@@ -105,14 +105,14 @@ class FastqReader:
                         data = b""
             size = self.summary.bytes
             if fed:
-                raise _Truncated(
+                raise _StreamError(
                     f"stops in the middle of its gzip stream (no end-of-stream marker after "
-                    f"{size:,} bytes): it is truncated"
+                    f"{size:,} bytes): it is truncated (an interrupted copy or download?)"
                 )
             if self.summary.format == "bgzf" and tail != BGZF_EOF:
-                raise _Truncated(
+                raise _StreamError(
                     f"is BGZF without its end-of-file block (after {size:,} bytes): it is "
-                    "truncated at a block boundary"
+                    "truncated at a block boundary (an interrupted copy or download?)"
                 )
 
     def batches(self) -> Iterator[tuple[list[bytes], list[bytes]]]:
@@ -127,7 +127,7 @@ class FastqReader:
                 while len(lines) >= 4 * BATCH:
                     yield self._checked(lines[: 4 * BATCH])
                     del lines[: 4 * BATCH]
-        except _Truncated as stop:
+        except _StreamError as stop:
             truncated = stop
         unterminated = False  # the file's last line has no newline
         if truncated is None and pending.strip():
@@ -141,10 +141,12 @@ class FastqReader:
             yield self._checked(lines[start:end], unterminated and end == len(lines))
         records = self.summary.records
         if truncated is not None:
-            raise self.error(
-                f"the file {truncated} (an interrupted copy or download?); its data stops after "
-                f"record {records:,} (line {4 * records:,})"
+            before = (
+                f"the whole records before it end with record {records:,} (line {4 * records:,})"
+                if records
+                else "no whole record before it"
             )
+            raise self.error(f"the file {truncated}; {before}")
         if len(lines) > whole:
             record, kept = records + 1, len(lines) - whole
             where = "in" if unterminated else "after"
@@ -163,33 +165,45 @@ class FastqReader:
         file without a newline."""
         first = self.summary.records + 1
         heads, seqs, seps, quals = lines[0::4], lines[1::4], lines[2::4], lines[3::4]
+        seq_lengths = list(map(len, seqs))
+        qual_lengths = list(map(len, quals))
+        found = []  # (line, problem): the first line wins
         if not all(h[:1] == b"@" for h in heads):
             i = next(i for i, h in enumerate(heads) if h[:1] != b"@")
-            raise self.error(
-                f"{record_at(first + i)}, column 1: a record's first line starts with '@', "
-                f"this one is {_shown(heads[i])} (not FASTQ, or the records are out of step)"
+            found.append(
+                (
+                    4 * (first + i - 1) + 1,
+                    f"{record_at(first + i)}, column 1: a record's first line starts with '@', "
+                    f"this one is {_shown(heads[i])} (not FASTQ, or the records are out of step)",
+                )
             )
         if not all(s[:1] == b"+" for s in seps):
             i = next(i for i, s in enumerate(seps) if s[:1] != b"+")
-            raise self.error(
-                f"record {first + i:,}, line {4 * (first + i - 1) + 3:,}, column 1: a record's "
-                f"third line starts with '+', this one is {_shown(seps[i])} (not FASTQ, or a "
-                "sequence written on several lines)"
+            line = 4 * (first + i - 1) + 3
+            found.append(
+                (
+                    line,
+                    f"record {first + i:,}, line {line:,}, column 1: a record's third line "
+                    f"starts with '+', this one is {_shown(seps[i])} (not FASTQ, or a sequence "
+                    "written on several lines)",
+                )
             )
-        seq_lengths = list(map(len, seqs))
-        qual_lengths = list(map(len, quals))
         if seq_lengths != qual_lengths:
-            i = next(
-                i for i, (s, q) in enumerate(zip(seq_lengths, qual_lengths, strict=True)) if s != q
-            )
+            pairs = enumerate(zip(seq_lengths, qual_lengths, strict=True))
+            i = next(i for i, (s, q) in pairs if s != q)
             line = 4 * (first + i - 1) + 4
             cut = unterminated and i == len(quals) - 1 and qual_lengths[i] < seq_lengths[i]
             ends = "; the file ends in this line: it is cut off (an interrupted copy?)"
-            raise self.error(
-                f"record {first + i:,}, line {line:,}: the quality has {qual_lengths[i]} "
-                f"characters but the sequence (line {line - 2:,}) has {seq_lengths[i]}; a "
-                "record has one quality character per base" + (ends if cut else "")
+            found.append(
+                (
+                    line,
+                    f"record {first + i:,}, line {line:,}: the quality has {qual_lengths[i]} "
+                    f"characters but the sequence (line {line - 2:,}) has {seq_lengths[i]}; a "
+                    "record has one quality character per base" + (ends if cut else ""),
+                )
             )
+        if found:
+            raise self.error(min(found)[1])
         s = self.summary
         if seq_lengths:
             s.bases += sum(seq_lengths)
