@@ -35,7 +35,7 @@ SCHEMAS = Path(workflow.basedir) / "rules" / "schemas"
 # The files the config names are checked once, by the main process, before any job. A cluster
 # job parses this workflow again (twice with the Slurm plugin) and only re-reads the sheets.
 # With a default storage provider the files live in storage, not here: Snakemake checks that
-# they exist there, annotation_check checks the GTF against the reference, fastp reads FASTQs.
+# they exist there, annotation_check checks the GTF against the reference, fastq_check the FASTQs.
 FILES_ARE_LOCAL = workflow.storage_settings.default_storage_provider is None
 
 try:
@@ -163,6 +163,10 @@ def unit_fastqs(wildcards):
     fastqs = wi.unit_fastqs(SHEETS, wildcards.sample, wildcards.unit)
     # a conformance run reads no read before the kit is known intact
     return fastqs | ({"kit_check": paths.KIT_CHECK} if KIT else {})
+
+
+def fastq_verdict(wildcards):
+    return wi.fastq_verdict(SHEETS, wildcards.sample, wildcards.unit)
 
 
 def unit_bam(wildcards):

@@ -1,6 +1,6 @@
-# QC: BAM/CRAM units reverted to FASTQ, read trimming (fastp) per unit, alignment QC per DNA
-# sample, and QC of the calls (bcftools stats of every standardized VCF, tumour/normal identity
-# per pair).
+# QC: the content check of every FASTQ unit (before fastp reads it), BAM/CRAM units reverted to
+# FASTQ, read trimming (fastp) per unit, alignment QC per DNA sample, and QC of the calls
+# (bcftools stats of every standardized VCF, tumour/normal identity per pair).
 
 
 rule revert_bam:
@@ -45,9 +45,34 @@ rule revert_bam:
         """
 
 
+rule fastq_check:
+    input:
+        unpack(unit_fastqs),
+    output:
+        paths.FASTQ_CHECK,
+    log:
+        "logs/qc/fastq_check/{sample}/{unit}.log",
+    benchmark:
+        "benchmarks/qc/fastq_check/{sample}/{unit}.tsv"
+    group:
+        "align_unit"
+    conda:
+        "../envs/python.yaml"
+    threads: 1
+    resources:
+        mem_mb=mem_mb_on_attempt(500),
+        runtime=120,
+    script:
+        # R1 and R2 read to their ends: whole gzip/BGZF streams, 4-line records with '@', '+'
+        # and one quality per base, mates' names in step, R2 not a copy of R1
+        # (docs/failure-modes.md); the verdict is kept, so unchanged FASTQs are read once
+        "../scripts/fastq_check.py"
+
+
 rule fastp:
     input:
         unpack(unit_fastqs),
+        checked=fastq_verdict,
     output:
         r1=temp(paths.TRIMMED_R1),
         r2=temp(paths.TRIMMED_R2),

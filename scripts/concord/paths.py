@@ -25,6 +25,8 @@ SOFTWARE_VERSIONS = f"{RESULTS}/provenance/software_versions.tsv"
 TOOL_VERSION = f"{RESULTS}/provenance/versions/{{env}}.txt"
 
 # --- reads and alignment ----------------------------------------------------------------------
+# a FASTQ unit's R1 and R2 read to their ends (concord.fastq_check): fastp reads none before it
+FASTQ_CHECK = f"{RESULTS}/checks/fastq/{{sample}}/{{unit}}.json"
 # a BAM/CRAM unit's reads as paired FASTQ; reads without their mate go to UNPAIRED (must be empty)
 REVERTED_R1 = f"{RESULTS}/reverted/{{sample}}/{{unit}}_R1.fastq.gz"
 REVERTED_R2 = f"{RESULTS}/reverted/{{sample}}/{{unit}}_R2.fastq.gz"
@@ -186,6 +188,7 @@ DELIVERABLES = (
 
 # Everything else the workflow writes (kept for re-runs and for the report, or temporary).
 INTERMEDIATE = (
+    FASTQ_CHECK,
     *BWA_INDEX, TOOL_VERSION, REVERTED_R1, REVERTED_R2, REVERTED_UNPAIRED, TRIMMED_R1, TRIMMED_R2,
     UNIT_BAM, CALLING_CHUNK, CHUNK_VCF, JOINT_VCF, JOINT_TBI, FRAGMENT_EVIDENCE, PANEL_EXONS_BED,
     PANEL_THRESHOLDS, PANEL_REGIONS, ALL_TRANSCRIPTS_FASTA, *EXPRESSION_ANNOTATION.values(),

@@ -205,6 +205,8 @@ def _check_readable_fastq(path: str, where: str) -> None:
                 head = fh.read(1)
     except (OSError, EOFError) as exc:
         raise InputError(f"{where}: FASTQ {path} cannot be read ({exc})") from None
+    if not head:  # the rest of each file is read by the early job fastq_check
+        raise InputError(f"{where}: FASTQ {path} is empty (no reads)")
     if head[:1] != b"@":
         raise InputError(f"{where}: {path} is not a FASTQ file (it does not start with '@')")
 

@@ -58,6 +58,14 @@ def unit_fastqs(sheets: Sheets, sample: str, unit: str) -> dict[str, str]:
     return {"r1": row["fastq_1"], "r2": row["fastq_2"]}
 
 
+def fastq_verdict(sheets: Sheets, sample: str, unit: str) -> list[str]:
+    """The content check's verdict on a FASTQ unit's files (none for a BAM/CRAM unit, whose
+    FASTQs samtools writes from a file whose header and first reads were checked)."""
+    if sheets.units.loc[(sample, unit), "bam"]:
+        return []
+    return [paths.FASTQ_CHECK.format(sample=sample, unit=unit)]
+
+
 def unit_bam(sheets: Sheets, sample: str, unit: str) -> str:
     bam = sheets.units.loc[(sample, unit), "bam"]
     if not bam:

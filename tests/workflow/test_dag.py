@@ -28,6 +28,7 @@ def test_demo_dag(workdir):
         "bwa_index": 1,
         "contig_digests": 1,
         "annotation_check": 1,
+        "fastq_check": 8,  # every FASTQ unit, read to its end before fastp
         "fastp": 8,  # every unit, RNA included
         "bwa_mem": 6,  # DNA units only
         "markdup": 4,  # one per DNA sample: units merged
@@ -123,6 +124,7 @@ def test_bam_units_are_reverted_then_trimmed_like_fastq_units(workdir, tmp_path_
     workdir.units = "\n".join(rows) + "\n"
     counts = job_counts(workdir.run("--dry-run", "--quiet", "rules"))
     assert counts["revert_bam"] == 2
+    assert counts["fastq_check"] == 6  # the FASTQ units; samtools writes the BAM units' FASTQs
     assert (counts["fastp"], counts["bwa_mem"], counts["markdup"]) == (8, 6, 4)
     result = workdir.run("--dry-run", "results/qc/fastp/PT01-tumor/FC1-L002.fastp.json")
     assert result.returncode == 0, result.stderr[-2000:]
