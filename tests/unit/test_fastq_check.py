@@ -138,7 +138,7 @@ def test_pysam_fastxfile_does_not_see_a_plain_fastq_cut_in_its_last_record(tmp_p
     cut = write(tmp_path, "cut.fq", "".join(t1.splitlines(keepends=True)[:14]))
     with pysam.FastxFile(cut) as fh:
         last = list(fh)[-1]
-    assert last.name == "r3/1" and len(last.sequence) == 16
+    assert last.name == "r3/1" and len(last.sequence) == 16 and not last.quality
 
 
 def test_record_structure_is_named_with_record_line_and_column(tmp_path):

@@ -5,6 +5,7 @@ units sheet) with a copy of the demo's reads written under the run directory."""
 
 import gzip
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -141,8 +142,8 @@ def test_a_bad_fastq_stops_its_unit_before_any_tool_reads_it(workdir, case):
 def test_a_fastq_still_being_copied_when_the_run_starts_is_stopped_before_alignment(workdir):
     """The run starts while R1 is still arriving: half of its gzip bytes are there (whole records
     at the start, so the first bytes read at parse time look fine). The content check stops the
-    sample before fastp and bwa; once the copy is complete the check passes, and a further run
-    keeps its verdict instead of reading the files again."""
+    sample before fastp and bwa; once the copy is complete the check passes, a further run keeps
+    its verdict instead of reading the files again, and a FASTQ replaced is read again."""
     whole = DEMO_READS[0].read_bytes()
     r1 = workdir.path / "incoming" / f"{SAMPLE}_{UNIT}_R1.fastq.gz"
     r1.parent.mkdir()
@@ -170,3 +171,11 @@ def test_a_fastq_still_being_copied_when_the_run_starts_is_stopped_before_alignm
     again = workdir.run("--cores", "1", VERDICT)
     assert again.returncode == 0
     assert "Nothing to be done" in again.stderr
+    # R1 replaced by another interrupted copy: the kept verdict does not hide it
+    r1.write_bytes(whole[: len(whole) // 3])
+    later = (workdir.path / VERDICT).stat().st_mtime + 10
+    os.utime(r1, (later, later))
+    replaced = workdir.run("--cores", "1", VERDICT)
+    assert replaced.returncode != 0
+    assert re.search(r"R1.fastq.gz: the file stops in the middle of its gzip", replaced.stderr)
+    assert not (workdir.path / VERDICT).exists()
