@@ -20,11 +20,10 @@ from concord import toolchain  # noqa: E402
 from concord import versions  # noqa: E402
 from concord import workflow_inputs as wi  # noqa: E402
 from concord.bam_units import with_bam_units  # noqa: E402
-from concord.config import check_paths_exist, validate_config  # noqa: E402
+from concord.config import check_configured_files, validate_config  # noqa: E402
 from concord.consent import load_duo  # noqa: E402
 from concord.errors import InputError  # noqa: E402
-from concord.reference import check_gtf  # noqa: E402
-from concord.resources import mem_mb_on_attempt  # noqa: E402
+from concord.resources import mem_mb_on_attempt, run_memory_limit  # noqa: E402
 from concord.samplesheet import (
     load_schema,
     load_sheets,
@@ -46,12 +45,13 @@ try:
     )
     if workflow.is_main_process:
         if FILES_ARE_LOCAL:
-            check_paths_exist(config, "config")
-            check_gtf(
-                config["annotation"]["gtf"],
-                config["reference"]["fasta"],
-                config["reference"].get("fai"),
-                [p["transcript"] for p in config["panel"]],
+            check_configured_files(
+                config,
+                "config",
+                run_memory_limit(
+                    getattr(workflow.global_resources.get("mem_mb"), "value", None),
+                    local=not workflow.non_local_exec,
+                ),
             )
         SHEETS = load_sheets(
             config["samples"],

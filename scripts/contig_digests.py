@@ -1,5 +1,6 @@
 """Per-contig MD5 of the reference; stops the run when a configured digest does not match."""
 
+import os
 import sys
 
 from concord.errors import InputError
@@ -7,10 +8,11 @@ from concord.reference import check_expected_md5, contig_digests, write_digests
 
 
 def main(fasta: str, expected: dict, output: str, log: str) -> None:
-    digests = contig_digests(fasta)
+    named = os.path.realpath(fasta)  # the configured FASTA, which results/ links to
     with open(log, "w") as fh:
-        try:
-            check_expected_md5(digests, expected, fasta, "config reference.expected_md5")
+        try:  # a duplicate contig name stops the full pass too (the FASTA may have a .fai)
+            digests = contig_digests(fasta)
+            check_expected_md5(digests, expected, named, "config")
         except InputError as error:
             fh.write(f"{error}\n")
             sys.exit(f"concord: {error}")

@@ -19,7 +19,7 @@ import pysam
 
 from concord.errors import InputError
 from concord.reference import contig_md5s
-from concord.samplesheet import Sheets
+from concord.samplesheet import Sheets, row_line
 
 # How many primary records the paired-end check reads. Whether a read is paired is a property
 # of the sequencing run, so a single-end file fails on its first record; 1,000 records are a
@@ -245,7 +245,7 @@ def with_bam_units(sheets: Sheets, reference: dict, check: bool = True) -> Sheet
     rows: list[list[dict]] = []  # per sheet row, its units (a BAM row's filled in below)
     first_use, unit_line, files = {}, {}, []
     for i, row in enumerate(units.to_dict(orient="records")):
-        line = i + 2
+        line = row_line(units, i)
         unit_line[(row["sample_id"], row["unit_id"])] = line
         rows.append([row | dict.fromkeys(DERIVED_COLUMNS, "")])
         if not row["bam"]:
@@ -262,7 +262,7 @@ def with_bam_units(sheets: Sheets, reference: dict, check: bool = True) -> Sheet
     if check:
         digests.prepare(c for _, _, f in files if f.format == "CRAM" for c, _ in f.contigs)
     for i, row, found in files:
-        line = i + 2
+        line = row_line(units, i)
         where = f"{path}: line {line}, column 'bam'"
         if check and found.format == "CRAM":
             check_cram_reference(found, where, digests)

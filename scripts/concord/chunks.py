@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from concord.errors import InputError
+
+# A chunk is one calling job per pair, which reads both BAMs' indexes and starts freebayes:
+# below about 10 kb a job's start-up outweighs its work, and reads of a few hundred bases
+# would span most chunks' edges.
+MIN_CHUNK_BASES = 10_000
+
 
 def chunk_ids(n: int) -> list[str]:
     """The ids of n chunks, zero-padded so that they sort in genome order."""
@@ -30,3 +37,15 @@ def genome_chunks(contigs: list[tuple[str, int]], n: int) -> list[list[tuple[str
 def read_fai(path: str) -> list[tuple[str, int]]:
     with open(path) as fh:
         return [(f[0], int(f[1])) for f in (line.split("\t") for line in fh if line.strip())]
+
+
+def check_chunk_count(n: int, lengths: dict[str, int], fasta: str, source: str) -> None:
+    """calling.chunks must leave every chunk at least MIN_CHUNK_BASES of the genome."""
+    total = sum(lengths.values())
+    most = max(1, total // MIN_CHUNK_BASES)
+    if n > most:
+        raise InputError(
+            f"{source}: calling.chunks: {n} chunks of the {total:,} bases of {fasta} would be "
+            f"{total // n:,} bases each; a chunk needs at least {MIN_CHUNK_BASES:,} bases "
+            f"(at most {most} chunks for this reference)"
+        )

@@ -20,7 +20,7 @@ from concord import workflow_inputs as wi
 from concord.consent import Consent, Term, parse_consent
 from concord.errors import InputError
 from concord.pseudonym import check_key_file
-from concord.samplesheet import Pair, Sheets
+from concord.samplesheet import Pair, Sheets, row_line
 
 # cBioPortal knows these genomes; an assembly named otherwise needs share.cbioportal_genome
 CBIOPORTAL_GENOMES = {"GRCh38": "hg38", "hg38": "hg38", "GRCh37": "hg19", "hg19": "hg19"}
@@ -169,8 +169,9 @@ def sheet_consents(samples: pd.DataFrame, duo: dict[str, Term]) -> dict[str, Con
     path = samples.attrs.get("path", "samples")
     consents = {}
     for i, row in enumerate(samples.to_dict(orient="records")):
+        line = row_line(samples, i)
 
-        def where(column, line=i + 2):
+        def where(column, line=line):
             return f"{path}: line {line}, column {column!r}"
 
         consents[row["sample_id"]] = parse_consent(row, duo, where)

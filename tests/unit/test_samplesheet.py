@@ -111,3 +111,73 @@ def test_a_cluster_job_reads_the_checked_sheets_without_opening_fastqs(tmp_path)
         read_fastqs=False,
     )
     assert in_storage.pairs == checked.pairs
+
+
+def demo_sheets(tmp_path, edit=lambda text: text, encode=lambda text: text.encode()):
+    """The demo's sheets loaded and checked as the workflow does, each written through
+    edit (text) and encode (bytes)."""
+    from concord.samplesheet import load_schema, load_sheets
+    from conftest import REPO
+
+    schemas = REPO / "rules" / "schemas"
+    written = []
+    for name in ("samples.tsv", "units.tsv"):
+        text = (REPO / "config" / name).read_text().replace("resources/", f"{REPO}/resources/")
+        (tmp_path / name).write_bytes(encode(edit(text)))
+        written.append(tmp_path / name)
+    return load_sheets(
+        *written,
+        load_schema(schemas / "samples.schema.yaml"),
+        load_schema(schemas / "units.schema.yaml"),
+    )
+
+
+def same_sheets(a, b) -> bool:
+    return (
+        a.pairs == b.pairs
+        and a.samples.reset_index(drop=True).equals(b.samples.reset_index(drop=True))
+        and a.units.reset_index(drop=True).equals(b.units.reset_index(drop=True))
+    )
+
+
+def test_a_utf8_bom_and_windows_line_endings_read_as_the_same_sheets(tmp_path):
+    """Excel's "UTF-8 (CSV)" export: a byte order mark and CRLF. Accepted, never misread (the
+    BOM would otherwise become part of the first column's name)."""
+    (tmp_path / "clean").mkdir()
+    (tmp_path / "excel").mkdir()
+    clean = demo_sheets(tmp_path / "clean")
+    excel = demo_sheets(
+        tmp_path / "excel",
+        edit=lambda text: text.replace("\n", "\r\n"),
+        encode=lambda text: b"\xef\xbb\xbf" + text.encode(),
+    )
+    assert list(excel.samples.columns)[0] == "sample_id"
+    assert same_sheets(clean, excel)
+
+
+def test_whitespace_around_cells_is_not_part_of_the_value(tmp_path):
+    """Spaces around ids and paths (a LIMS padding its columns) are dropped: ' PT01-tumor ' is
+    PT01-tumor, in both sheets, so units still find their sample."""
+    (tmp_path / "clean").mkdir()
+    (tmp_path / "padded").mkdir()
+    clean = demo_sheets(tmp_path / "clean")
+    padded = demo_sheets(
+        tmp_path / "padded",
+        edit=lambda text: (
+            "\n".join(
+                "\t".join(f" {cell}  " for cell in line.split("\t")) for line in text.splitlines()
+            )
+            + "\n"
+        ),
+    )
+    assert "PT01-tumor" in padded.samples.index
+    assert same_sheets(clean, padded)
+
+
+def test_line_numbers_count_comment_lines(tmp_path):
+    from concord.samplesheet import row_line
+
+    path = tmp_path / "s.tsv"
+    path.write_text("# LIMS export\nsample_id\ttissue\n\n# a note\nS1\t\nS2\tblood\n")
+    df = read_sheet(path)
+    assert [row_line(df, i) for i in range(len(df))] == [5, 6]

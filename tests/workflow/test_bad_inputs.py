@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from concord import paths
 from conftest import DEMO
 
 
@@ -275,6 +276,196 @@ def key_missing(w):
     return r"config share.key: .*no.key: the centre key file does not exist"
 
 
+# sheets: header, encoding, lines, swapped samples
+
+
+def unknown_sheet_column(w):
+    w.units = replace_in(w.units, "\tfastq_1\t", "\tfastq1\t")
+    return r"units.tsv: line 1: unknown column 'fastq1' \(did you mean 'fastq_1'\? allowed: "
+
+
+def missing_required_column(w):
+    rows = [r.split("\t") for r in w.samples.splitlines()]
+    gone = rows[0].index("role")
+    w.samples = "".join("\t".join(r[:gone] + r[gone + 1 :]) + "\n" for r in rows)
+    return r"samples.tsv: line 1: required column 'role' is missing \(the header has sample_id, "
+
+
+def empty_sheet(w):
+    w.units = ""
+    return r"units.tsv: sheet is empty \(a header line is required\)"
+
+
+def header_only_sheet(w):
+    w.samples = w.samples.splitlines(keepends=True)[0]
+    return r"samples.tsv: line 1: a header and no rows; the sheet needs one row per sample"
+
+
+def sheet_not_utf8(w):
+    text = set_cell(w.samples, 3, "description", "prélèvement sanguin")
+    write = w.write
+
+    def write_latin1():  # a LIMS export in Latin-1 / Windows-1252
+        write()
+        (w.path / "config" / "samples.tsv").write_bytes(text.encode("latin-1"))
+
+    w.write = write_latin1
+    return (
+        r"samples.tsv: line 3, column 'description': byte 0xe9 is not UTF-8 text \(the sheet "
+        r"was saved in another encoding"
+    )
+
+
+def lines_counted_with_comments(w):
+    """Comment lines above the header: the message names the file's own line, not the row's."""
+    w.samples = "# exported from LIMS\n# by the demo centre\n" + w.samples
+    w.samples = replace_in(w.samples, "PT02\tnormal\tdna", "PT02\tgermline\tdna")
+    return r"samples.tsv: line 8, column 'role': 'germline' is not one of 'tumor', 'normal'"
+
+
+def normal_as_tumour_of_another_patient(w):
+    """PT01's normal library listed again as PT02's tumour (a swap in the LIMS export)."""
+    w.units = set_cell(w.units, 6, "library_id", "PT01-normal-lib1")
+    return (
+        r"units.tsv: line 6, column 'library_id': library 'PT01-normal-lib1' is sequenced from "
+        r"'PT02-tumor' \(tumour DNA of patient 'PT02'\) here, but from 'PT01-normal' \(normal "
+        r"DNA of patient 'PT01'\) on line 4; a library belongs to one sample"
+    )
+
+
+def two_normals_for_one_patient(w):
+    w.samples = replace_in(w.samples, "PT02-rna\tPT02\ttumor\trna", "PT02-rna\tPT02\tnormal\tdna")
+    return (
+        r"samples.tsv: line 5, column 'patient_id': patient 'PT02' has 2 normal DNA samples "
+        r"\(PT02-normal, PT02-rna\); exactly one is needed to pair tumour 'PT02-tumor'"
+    )
+
+
+# config
+
+
+def misspelt_config_key(w):
+    w.config["brca"]["min_dept"] = w.config["brca"].pop("min_depth")
+    return r"config.*: brca: unknown key 'min_dept' \(did you mean 'min_depth'\? allowed: "
+
+
+def threshold_out_of_range(w):
+    w.config["brca"]["min_fraction"] = 95
+    return r"config.*: brca.min_fraction: 95 is out of range \(0 to 1\)"
+
+
+def zero_chunks(w):
+    w.config["calling"] = {"chunks": 0}
+    return r"config.*: calling.chunks: 0 is out of range \(at least 1\)"
+
+
+def more_chunks_than_the_genome_allows(w):
+    w.config["calling"] = {"chunks": 100}
+    return (
+        r"config: calling.chunks: 100 chunks of the 280,000 bases of .*demo.fa would be 2,800 "
+        r"bases each; a chunk needs at least 10,000 bases \(at most 28 chunks for this reference\)"
+    )
+
+
+# reference and annotation
+
+
+def demo_fasta_copy(w) -> Path:
+    fasta = w.path / "ref" / "genome.fa"
+    fasta.parent.mkdir(exist_ok=True)
+    shutil.copy(w.config["reference"]["fasta"], fasta)
+    w.config["reference"]["fasta"] = str(fasta)
+    return fasta
+
+
+def fasta_duplicate_contig(w):
+    fasta = demo_fasta_copy(w)
+    lines = fasta.read_text().splitlines(keepends=True)
+    fasta.write_text("".join(lines) + ">chrD1 a second chrD1\nACGTACGT\n")
+    return (
+        rf"genome.fa: line {len(lines) + 1}: contig 'chrD1' appears twice in the FASTA \(first on "
+        r"line 1\); contig names must be unique"
+    )
+
+
+def fai_of_another_fasta(w):
+    """The FASTA edited after it was indexed (one line of chrD1 dropped)."""
+    fasta = demo_fasta_copy(w)
+    subprocess.run(["samtools", "faidx", str(fasta)], check=True)
+    lines = fasta.read_text().splitlines(keepends=True)
+    fasta.write_text("".join(lines[:2] + lines[3:]))
+    w.config["reference"]["fai"] = f"{fasta}.fai"
+    return (
+        r"genome.fa.fai: line 1: contig 'chrD1' is 160,000 bases in the index, but another length "
+        r"in .*genome.fa: the index does not match the FASTA \(changed after indexing\?\); "
+        r"rebuild it with samtools faidx"
+    )
+
+
+def panel_gene_not_the_transcripts_gene(w):
+    w.config["panel"][0]["gene"] = "BRCA1"
+    gtf = Path(w.config["annotation"]["gtf"]).read_text().splitlines()
+    line = next(n for n, x in enumerate(gtf, 1) if "\texon\t" in x and '"GENA-201"' in x)
+    return (
+        rf"demo.gtf: line {line}, column 9 \(attributes\): panel transcript 'GENA-201' is of gene "
+        r"'GENA' here, but config panel\[0\] says gene 'BRCA1'"
+    )
+
+
+def reference_too_large_for_the_memory(w):
+    """The run may use less memory than bwa needs to index the (demo) reference and align."""
+    run = w.run
+    w.run = lambda *args, **kwargs: run(*args, "--resources", "mem_mb=50", **kwargs)
+    return (
+        r"config reference.fasta: .*demo.fa has 280,000 bases: bwa needs at least 100 MB to index "
+        r"it and align against it, but this run may use 50 MB \(--resources mem_mb=50\); raise "
+        r"--resources mem_mb \(or the profile's resources\) to at least 100"
+    )
+
+
+def renamed(text: str) -> str:
+    """chrD1 -> D1, chrD2 -> D2: the other contig naming style (like 17 for chr17)."""
+    return text.replace("chrD", "D")
+
+
+def gtf_contigs_named_otherwise(w):
+    gtf = w.path / "genes.gtf"
+    gtf.write_text(renamed(Path(w.config["annotation"]["gtf"]).read_text()))
+    w.config["annotation"]["gtf"] = str(gtf)
+    return (
+        r"genes.gtf: line 1, column 1 \(seqname\): contig 'D1' is not in the reference "
+        r".*demo.fa \(which names it 'chrD1': the annotation must use the reference's contig names"
+    )
+
+
+def clinvar_contigs_named_otherwise(w):
+    vcf = w.path / "clinvar.vcf"
+    vcf.write_text(renamed(Path(w.config["annotation"]["clinvar"]).read_text()))
+    w.config["annotation"]["clinvar"] = str(vcf)
+    return (
+        r"clinvar.vcf: line 9, column 1 \(CHROM\): contig 'D1' is not in the reference .*demo.fa, "
+        r"which names it 'chrD1': the ClinVar VCF \(config annotation.clinvar\) must use"
+    )
+
+
+def clinvar_on_another_build(w):
+    """The same records 7 bases further on, as a lift between builds would not leave them."""
+    vcf = w.path / "clinvar.vcf"
+    rows = []
+    for line in Path(w.config["annotation"]["clinvar"]).read_text().splitlines():
+        f = line.split("\t")
+        if not line.startswith("#"):
+            f[1] = str(int(f[1]) + 7)
+        rows.append("\t".join(f))
+    vcf.write_text("\n".join(rows) + "\n")
+    w.config["annotation"]["clinvar"] = str(vcf)
+    return (
+        r"clinvar.vcf: line \d+, column 4 \(REF\): '[ACGT]+' at chrD\d:\d+, but the reference "
+        r"has '[ACGT]+'; \d+ of the first \d+ records disagree with .*demo.fa: the ClinVar VCF "
+        r"\(config annotation.clinvar\) is on another build"
+    )
+
+
 CASES = [
     unknown_duo_code,
     ds_without_disease,
@@ -307,6 +498,25 @@ CASES = [
     gtf_without_transcript_id,
     unknown_config_key,
     missing_reference,
+    unknown_sheet_column,
+    missing_required_column,
+    empty_sheet,
+    header_only_sheet,
+    sheet_not_utf8,
+    lines_counted_with_comments,
+    normal_as_tumour_of_another_patient,
+    two_normals_for_one_patient,
+    misspelt_config_key,
+    threshold_out_of_range,
+    zero_chunks,
+    more_chunks_than_the_genome_allows,
+    fasta_duplicate_contig,
+    fai_of_another_fasta,
+    reference_too_large_for_the_memory,
+    gtf_contigs_named_otherwise,
+    panel_gene_not_the_transcripts_gene,
+    clinvar_contigs_named_otherwise,
+    clinvar_on_another_build,
 ]
 
 
@@ -341,3 +551,19 @@ def test_an_annotation_that_does_not_fit_the_reference_stops_annotation_and_expr
     results = workdir.path / "results"
     assert not (results / "reference/annotation_check.json").exists()
     assert not list(results.glob("brca/*/*.tsv")) and not (results / "expression/quant").exists()
+
+
+def test_an_rna_sample_of_a_patient_without_dna_is_quantified_and_paired_with_nothing(workdir):
+    """Decided: allowed. Expression needs no DNA; the patient gets no tumour/normal pair, no
+    somatic call, no BRCA table (a dry run: the plan is what is checked)."""
+    for i in (1, 2):
+        shutil.copy(DEMO / "reads" / f"PT02-rna_L001_R{i}.fastq.gz", workdir.path / f"R{i}.fq.gz")
+    workdir.samples += "PT03-rna\tPT03\ttumor\trna\tbreast\tfemale\t\t\tno\t\t\t\t\n"
+    workdir.units += (
+        f"PT03-rna\tL001\t{workdir.path}/R1.fq.gz\t{workdir.path}/R2.fq.gz\tILLUMINA\t\t\t\n"
+    )
+    result = workdir.run("--cores", "1", "--dry-run", "--printshellcmds")
+    assert result.returncode == 0, result.stderr[-2000:]
+    planned = result.stdout + result.stderr
+    assert paths.SAMPLE_QUANT.format(sample="PT03-rna") in planned
+    assert "PT03" not in planned.replace("PT03-rna", "")  # no pair, no BRCA table for PT03
