@@ -68,6 +68,8 @@ try:
             config["reference"],
             check=False,
         )
+    if "share" in config and not FILES_ARE_LOCAL:
+        raise InputError(sharing.NOT_IN_STORAGE)
     SHARE = (
         sharing.share_settings(config, workflow.basedir) if "share" in config else None
     )

@@ -5,12 +5,16 @@
 rule input_checksums:
     input:
         unpack(unit_source_files),
+        # after the content check, and in its allocation on a cluster (one submission per unit)
+        checked=fastq_verdict,
     output:
         paths.INPUT_CHECKSUMS,
     log:
         "logs/share/input_checksums/{sample}/{unit}.log",
     benchmark:
         "benchmarks/share/input_checksums/{sample}/{unit}.tsv"
+    group:
+        "align_unit"
     conda:
         "../envs/python.yaml"
     threads: 1

@@ -28,6 +28,15 @@ CBIOPORTAL_GENOMES = {"GRCh38": "hg38", "hg38": "hg38", "GRCh37": "hg19", "hg19"
 SHARED_SAMPLE_FIELDS = ("role", "assay", "tissue", "sex", "tumor_content")
 
 
+# a run whose files are in a storage provider (no shared filesystem) makes no share bundle
+NOT_IN_STORAGE = (
+    "config share: a share bundle is made on the centre's own machine, where its key is; a run "
+    "with a default storage provider (--default-storage-provider) has neither the key nor the "
+    "workflow's files in storage: remove the share section from this run's config and make the "
+    "bundle at the centre (make share)"
+)
+
+
 def share_settings(config: dict, checkout: str | Path) -> dict:
     """The share section with the key path expanded (`~`), the key file checked (without
     reading it) and cBioPortal's genome resolved from the assembly when not configured."""

@@ -52,11 +52,34 @@ def test_on_slurm_the_standardized_outputs_are_those_of_a_local_run(slurm_run, r
     assert not differing_files(local, standardized_files(slurm_run.path / "results"))
 
 
+def grouped_rules() -> set[str]:
+    """Rules with a `group:` directive (rules/*.smk)."""
+    grouped = set()
+    for smk in (REPO / "rules").glob("*.smk"):
+        for block in re.split(r"^rule ", smk.read_text(), flags=re.M)[1:]:
+            name, _, body = block.partition(":")
+            if re.search(r"^    group:", body.split("\n\n\n")[0], flags=re.M):
+                grouped.add(name)
+    return grouped
+
+
+def job_stats(stderr: str) -> dict[str, int]:
+    """Snakemake's "Job stats" table of the run: {rule: jobs}."""
+    table = stderr.split("Job stats:", 1)[1].split("\n\n", 1)[0]
+    return {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.M)}
+
+
 def test_jobs_ran_in_slurm_except_the_local_rules_and_small_jobs_shared_allocations(slurm_run):
     names = submitted(slurm_run.stderr)
-    rules = {m.group(1) for n in names if (m := re.match(r"rule_(\w+?)(_wildcards_|$)", n))}
+    rules = [m.group(1) for n in names if (m := re.match(r"rule_(\w+?)(_wildcards_|$)", n))]
     groups = {n.removeprefix("group_") for n in names if n.startswith("group_")}
-    assert {"bwa_index", "freebayes_chunk", "mosdepth", "brca_report"} <= rules
-    assert not rules & LOCAL_RULES
+    assert {"bwa_index", "freebayes_chunk", "mosdepth", "brca_report"} <= set(rules)
+    assert not set(rules) & LOCAL_RULES
+    assert not set(rules) & grouped_rules()  # a grouped job never pays the queue alone
     assert {next(g for g in GROUPS if name.startswith(g)) for name in groups} == GROUPS
-    assert len(names) == 55  # of 100 jobs: 17 local, 83 for Slurm, 28 of them in groups
+    # every other job is one submission; the groups save the rest
+    jobs = job_stats(slurm_run.stderr)
+    alone = {r: n for r, n in jobs.items() if r not in LOCAL_RULES | grouped_rules() | {"all"}}
+    assert {r: rules.count(r) for r in alone} == alone
+    for_slurm = jobs["total"] - sum(jobs.get(r, 0) for r in LOCAL_RULES | {"all"})
+    assert len(names) < for_slurm

@@ -5,6 +5,7 @@ what it declared as input; the run directory holds the config and the sheets, no
 import shutil
 
 import pytest
+import yaml
 from conftest import (
     REPO,
     differing_files,
@@ -12,6 +13,27 @@ from conftest import (
     run_snakemake,
     standardized_files,
 )
+
+STORAGE = ("--default-storage-provider", "fs", "--shared-fs-usage", "none")
+
+
+def without_share(config_file):
+    """A share bundle is made at the centre, where its key is: not in a storage-only run."""
+    config = yaml.safe_load(config_file.read_text())
+    del config["share"]
+    config_file.write_text(yaml.safe_dump(config))
+
+
+def test_a_share_section_in_a_storage_run_is_refused_before_any_job(tmp_path):
+    shutil.copytree(REPO / "config", tmp_path / "config")
+    result = run_snakemake(
+        tmp_path, "--cores", "1", "--configfile", str(tmp_path / "config" / "config.yaml"),
+        *STORAGE, "--default-storage-prefix", str(tmp_path / "storage"),
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "concord input check failed (nothing was run)" in result.stderr
+    assert "config share: a share bundle is made on the centre's own machine" in result.stderr
+    assert not (tmp_path / "results").exists() and not (tmp_path / "storage").exists()
 
 
 @pytest.fixture(scope="module")
@@ -21,6 +43,7 @@ def storage_run(tmp_path_factory):
     run = tmp_path_factory.mktemp("demo_no_shared_fs")
     storage = tmp_path_factory.mktemp("storage")
     shutil.copytree(REPO / "config", run / "config")
+    without_share(run / "config" / "config.yaml")
     shutil.copytree(REPO / "resources" / "demo", storage / "resources" / "demo")
     result = run_snakemake(
         run, "--cores", "2", "--configfile", str(run / "config" / "config.yaml"),
