@@ -86,6 +86,31 @@ def file_format(path: str) -> str | None:
     return None
 
 
+# the last bytes of a complete file: BGZF's empty end-of-file block (SAM spec 4.1.2) and
+# CRAM 3's end-of-file container (CRAM spec 9); htslib only warns when they are missing
+BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
+CRAM3_EOF = bytes.fromhex(
+    "0f000000ffffffff0fe0454f4600000000010005bdd94f0001000606010001000100ee63014b"
+)
+
+
+def check_complete(path: str, kind: str, where: str) -> None:
+    """A BAM or CRAM 3 cut off (an interrupted copy) ends without its end-of-file marker."""
+    with open(path, "rb") as fh:
+        version = fh.read(5)[4:]
+        fh.seek(0, os.SEEK_END)
+        size = fh.tell()
+        marker = BGZF_EOF if kind == "BAM" else CRAM3_EOF
+        if kind == "CRAM" and version != b"\x03":
+            return  # CRAM 2.1's end marker is another; concord's CRAMs are 3.x
+        fh.seek(max(0, size - len(marker)))
+        if fh.read() != marker:
+            raise InputError(
+                f"{where}: {kind} {path} ends without its end-of-file marker ({size:,} bytes): "
+                "it is truncated (an interrupted copy or download?); copy it again"
+            )
+
+
 def read_aligned_file(path: str, where: str) -> AlignedFile:
     """Open a BAM/CRAM unit, read its header and check its first records (see the module)."""
     if not os.path.isfile(path):
@@ -96,6 +121,7 @@ def read_aligned_file(path: str, where: str) -> AlignedFile:
         raise InputError(f"{where}: BAM/CRAM {path} cannot be read ({exc})") from None
     if kind is None:
         raise InputError(f"{where}: {path} is not a BAM or CRAM file")
+    check_complete(path, kind, where)
     verbosity = pysam.set_verbosity(0)  # htslib's own lines (a CRAM without index) are noise
     try:
         with pysam.AlignmentFile(

@@ -271,3 +271,24 @@ def test_cram_contig_missing_from_the_reference(tmp_path):
     ref = {"fasta": write_fasta(tmp_path / "small.fa", {"c1": CONTIGS["c1"]})}
     with pytest.raises(InputError, match=r"names contig 'c2', which is not in the reference"):
         check(tmp_path, cram, ref)
+
+
+def cut(path: str, n: int) -> str:
+    data = Path(path).read_bytes()
+    Path(path).write_bytes(data[:-n])
+    return path
+
+
+@pytest.mark.parametrize("kind", ["bam", "cram"])
+def test_a_file_cut_off_at_a_block_boundary_is_truncated(tmp_path, kind):
+    """Without its end-of-file marker every earlier block still reads: htslib only warns."""
+    ref = reference(tmp_path)
+    made = write_reads(
+        tmp_path / f"a.{kind}", sq=[("c1", 320), ("c2", 240)],
+        reference=ref["fasta"] if kind == "cram" else None,
+        reads=[("r1", 65, "100M", None), ("r1", 129, "100M", None)],
+    )  # fmt: skip
+    check(tmp_path, made, ref)  # complete: passes
+    cut(made, 28 if kind == "bam" else 38)
+    with pytest.raises(InputError, match=rf"line 3, column 'bam': {kind.upper()} .* ends without"):
+        check(tmp_path, made, ref)

@@ -164,6 +164,20 @@ def single_end_bam(w):
     )
 
 
+def truncated_bam(w):
+    """A complete unaligned BAM cut at a BGZF block boundary: every block before the cut reads
+    without error, htslib only warns that the end-of-file block is missing."""
+    bam = w.path / "PT01-normal.bam"
+    r1, r2 = reads("PT01-normal_L001")
+    subprocess.run(["samtools", "import", "-1", r1, "-2", r2, "-o", str(bam)], check=True)
+    bam.write_bytes(bam.read_bytes()[:-28])
+    bam_unit(w, 4, bam)
+    return (
+        r"units.tsv: line 4, column 'bam': BAM .*PT01-normal.bam ends without its end-of-file "
+        r"marker \([\d,]+ bytes\): it is truncated"
+    )
+
+
 def cram_on_another_reference(w):
     """A CRAM written against the demo reference with one base of chrD1 changed."""
     other = w.path / "other" / "genome.fa"
@@ -492,6 +506,7 @@ CASES = [
     neither_fastq_nor_bam,
     missing_bam,
     single_end_bam,
+    truncated_bam,
     cram_on_another_reference,
     gtf_contig_not_in_reference,
     panel_transcript_not_in_gtf,
