@@ -15,6 +15,7 @@ from snakemake_interface_executor_plugins.settings import (
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 
 from concord import paths  # noqa: E402
+from concord import runlock  # noqa: E402
 from concord import share as sharing  # noqa: E402
 from concord import toolchain  # noqa: E402
 from concord import versions  # noqa: E402
@@ -45,6 +46,10 @@ try:
         "config (config/config.yaml or --configfile)",
     )
     if workflow.is_main_process:
+        # one run per directory (concord.runlock); a killed run's locks are cleared
+        resumed = runlock.check_no_other_run()
+        if resumed:
+            logger.warning(resumed)
         if FILES_ARE_LOCAL:
             check_paths_exist(config, "config")
             check_gtf(
@@ -77,6 +82,10 @@ try:
 except InputError as error:
     raise WorkflowError(
         f"concord input check failed (nothing was run):\n{error}"
+    ) from None
+except runlock.AnotherRun as error:
+    raise WorkflowError(
+        f"concord: this run was refused (nothing was run):\n{error}"
     ) from None
 
 
