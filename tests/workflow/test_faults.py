@@ -7,8 +7,11 @@ from __future__ import annotations
 import base64
 import gzip
 import os
+import re
+import shutil
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -179,3 +182,135 @@ def test_a_second_run_in_the_same_directory_is_refused_naming_the_first(workdir)
     assert not (workdir.path / runlock.RECORD).exists()  # removed as the first one ended
     again = workdir.run("--cores", "1", paths.REFERENCE_DICT)  # the first one has finished
     assert again.returncode == 0, again.stderr[-3000:]
+
+
+# --- lying tools: exit 0 after writing an empty or cut-short file ---------------------------
+
+LIAR = """
+import subprocess, sys
+from pathlib import Path
+
+REAL, SUBCOMMAND, HOW, INSIDE = {real!r}, {subcommand!r}, {how!r}, {inside!r}
+
+
+def written(args):
+    \"\"\"The file the call wrote: -o's value (a file in that directory for salmon), else the
+    last argument.\"\"\"
+    path = Path(args[args.index("-o") + 1] if "-o" in args else args[-1])
+    return path / INSIDE if INSIDE else path
+
+
+def lie(path):
+    data = path.read_bytes()
+    if HOW == "empty":
+        kept = b""
+    elif data[12:14] == b"BC":  # BGZF: its first half of blocks, whole; the rest (EOF) lost
+        starts, at = [], 0
+        while at < len(data):
+            starts.append(at)
+            at += int.from_bytes(data[at + 16 : at + 18], "little") + 1
+        kept = data[: starts[len(starts) // 2]]
+    else:
+        kept = data[: len(data) // 2]
+    path.write_bytes(kept)
+    print(f"lying: {{path}} cut from {{len(data)}} to {{len(kept)}} bytes", file=sys.stderr)
+
+
+args = sys.argv[1:]
+done = subprocess.run([REAL, *args], close_fds=False)  # salmon reads <(...) pipes
+if done.returncode == 0 and args[:1] == [SUBCOMMAND] and written(args).exists():
+    lie(written(args))
+sys.exit(done.returncode)
+"""
+
+
+@pytest.fixture
+def lying(tmp_path_factory, monkeypatch):
+    """lying(tool, subcommand, how, inside=""): a `tool` first on the PATH that runs the real
+    one, then empties (how="empty") or cuts short ("truncate") what `tool subcommand` wrote
+    (`inside` that directory for salmon), and exits 0. --version is the real tool's answer, so
+    the toolchain check passes."""
+
+    def make(tool: str, subcommand: str, how: str, inside: str = "") -> None:
+        bin_dir = tmp_path_factory.mktemp("liar")
+        real = shutil.which(tool)
+        source = LIAR.format(real=real, subcommand=subcommand, how=how, inside=inside)
+        (bin_dir / tool).write_text(f"#!{sys.executable}\n{source}")
+        (bin_dir / tool).chmod(0o755)
+        monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+
+    return make
+
+
+def run_to_failure(w: Workdir, *targets: str) -> str:
+    """Run targets as a user would (the profile: failed jobs' logs shown); it must fail."""
+    w.write()
+    cmd, env = snakemake_command(
+        w.path, "--configfile", str(w.path / "config" / "config.yaml"), *PROFILE, *targets
+    )
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=660)
+    assert done.returncode != 0, done.stderr[-3000:]
+    logs = "".join(log.read_text() for log in (w.path / "logs").rglob("*.log"))
+    assert "lying: " in logs  # the liar did lie (its note is in the job's log)
+    return done.stderr
+
+
+def filled(template: str, **values: str) -> str:
+    return paths.fill(template, **values)
+
+
+NORMAL_BAM = filled(paths.BAM, sample="PT01-normal")
+
+
+def test_an_empty_bam_from_markdup_fails_markdup_naming_it(workdir, lying):
+    lying("samtools", "markdup", "empty")
+    said = run_to_failure(workdir, NORMAL_BAM)
+    assert "Error in rule markdup" in said
+    assert f"concord: {NORMAL_BAM} is not a complete BAM: samtools quickcheck fails" in said
+    assert "was not identified as sequence data" in said  # samtools' own words, in the log
+    assert not (workdir.path / NORMAL_BAM).exists()
+    assert not (workdir.path / f"{NORMAL_BAM}.bai").exists()
+
+
+def test_a_bam_cut_short_by_sort_fails_alignment_naming_it(workdir, lying):
+    lying("samtools", "sort", "truncate")
+    said = run_to_failure(workdir, NORMAL_BAM)
+    unit_bam = filled(paths.UNIT_BAM, sample="PT01-normal", unit="L001")
+    assert "Error in rule bwa_mem" in said
+    assert f"concord: {unit_bam} is not a complete BAM: samtools quickcheck fails" in said
+    assert "was missing EOF block" in said
+    assert not (workdir.path / unit_bam).exists()
+    assert not (workdir.path / NORMAL_BAM).exists()  # markdup never merged what was left
+
+
+def test_a_vcf_cut_short_by_bcftools_fails_the_gather_naming_it(workdir, lying):
+    lying("bcftools", "norm", "truncate")
+    pair = {"patient": "PT01", "tumor": "PT01-tumor", "normal": "PT01-normal"}
+    somatic = filled(paths.SOMATIC_VCF, **pair)
+    said = run_to_failure(workdir, somatic)
+    joint = filled(paths.JOINT_VCF, **pair)
+    assert "Error in rule gather_joint_calls" in said
+    # bcftools index checks the BGZF end-of-file block
+    assert f"index: the input is probably truncated, use -f to index anyway: {joint}" in said
+    assert not (workdir.path / joint).exists()
+    assert not (workdir.path / somatic).exists()
+
+
+MATRICES = sorted(paths.EXPRESSION_MATRICES.values())
+
+
+def test_an_empty_quant_sf_from_salmon_fails_salmon_quant(workdir, lying):
+    lying("salmon", "quant", "empty", "quant.sf")
+    said = run_to_failure(workdir, *MATRICES)
+    assert "WorkflowError in rule salmon_quant" in said
+    assert "Detected unexpected empty output files" in said
+    assert re.search(r"results/expression/salmon/PT0[12]-rna/quant.sf \(rule salmon_quant", said)
+    assert not list((workdir.path / paths.EXPRESSION).glob("*.tsv"))
+
+
+def test_equivalence_classes_cut_short_fail_before_the_matrices(workdir, lying):
+    lying("salmon", "quant", "truncate", "aux_info/eq_classes.txt.gz")
+    said = run_to_failure(workdir, *MATRICES)
+    assert "Error in rule expression_quant" in said
+    assert "salmon's equivalence classes are cut short or damaged" in said
+    assert not list((workdir.path / paths.EXPRESSION).glob("*.tsv"))
