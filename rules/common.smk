@@ -14,6 +14,7 @@ from snakemake_interface_executor_plugins.settings import (
 
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 
+from concord import diskspace  # noqa: E402
 from concord import paths  # noqa: E402
 from concord import runlock  # noqa: E402
 from concord import share as sharing  # noqa: E402

@@ -15,8 +15,11 @@ onsuccess:
     runlock.forget_this_run()
 
 
+# a full disk is not always reported as one by the tools (concord.diskspace)
 onerror:
     runlock.forget_this_run()
+    if note := diskspace.low_space_note(paths.RESULTS):
+        logger.error(note)
 
 
 rule tool_version:

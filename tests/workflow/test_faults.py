@@ -314,3 +314,97 @@ def test_equivalence_classes_cut_short_fail_before_the_matrices(workdir, lying):
     assert "Error in rule expression_quant" in said
     assert "salmon's equivalence classes are cut short or damaged" in said
     assert not list((workdir.path / paths.EXPRESSION).glob("*.tsv"))
+
+
+# --- concurrency and a full disk --------------------------------------------------------------
+
+
+def test_two_runs_in_two_directories_at_once_share_nothing(tmp_path_factory):
+    a, b = (Workdir(tmp_path_factory.mktemp(name)) for name in ("run_a", "run_b"))
+    fastp_a = paths.fill(paths.FASTP_JSON, sample="PT01-tumor", unit="L001")
+    fastp_b = paths.fill(paths.FASTP_JSON, sample="PT02-normal", unit="L001")
+    first = start(a, "--cores", "1", fastp_a, paths.REFERENCE_FAI)
+    stop_when_running(first, "fastp")  # a holds its directory while b runs from start to end
+    try:
+        second = b.run("--cores", "1", fastp_b, paths.REFERENCE_FAI)
+    finally:
+        assert resume(first) == 0, stderr_of(first)[-3000:]
+    assert second.returncode == 0, second.stderr[-3000:]
+
+    def written(w: Workdir) -> set[str]:
+        return {str(f.relative_to(w.path)) for f in (w.path / "results").rglob("*") if f.is_file()}
+
+    assert fastp_a in written(a) and fastp_b in written(b)
+    assert not {f for f in written(a) if "PT02" in f}
+    assert not {f for f in written(b) if "PT01" in f}
+    for w, other in ((a, b), (b, a)):
+        for f in (w.path / "results").rglob("*"):
+            if f.is_file() and f.suffix in (".json", ".txt", ".tsv", ".fai"):
+                assert str(other.path) not in f.read_text(), f
+
+
+@pytest.fixture
+def small_results(workdir):
+    """small_results(size): the run's results/ on a tmpfs of that size, unmounted after the
+    test; skipped with the reason where mount is not allowed."""
+    results = workdir.path / "results"
+
+    def mount(size: str) -> Path:
+        results.mkdir()
+        mounted = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(results)],
+            capture_output=True, text=True,
+        )  # fmt: skip
+        if mounted.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+        return results
+
+    try:
+        yield mount
+    finally:
+        if results.is_mount():
+            subprocess.run(["umount", "--lazy", str(results)], check=True)
+
+
+def bam_records(bam: Path) -> str:
+    view = subprocess.run(["samtools", "view", bam], capture_output=True, text=True, check=True)
+    return view.stdout
+
+
+def test_a_full_disk_fails_cleanly_and_the_same_command_completes_after(
+    run_two_threads, workdir, small_results
+):
+    # one sample's alignment needs about 2 MB under results/: the reference's index, the
+    # trimmed reads, the BAMs
+    results = small_results("1m")
+    full = start(workdir, *PROFILE, NORMAL_BAM)
+    assert full.wait() != 0
+    said = stderr_of(full)
+    assert f"concord: the run failed, and {results} has " in said
+    assert "free space and run the same command again" in said
+    assert broken_finished_outputs(workdir) == []  # nothing cut short is left as finished
+    assert not (workdir.path / NORMAL_BAM).exists()
+    subprocess.run(["mount", "-o", "remount,size=64m", str(results)], check=True)
+    again = start(workdir, *PROFILE, NORMAL_BAM)
+    assert again.wait() == 0, stderr_of(again)[-3000:]
+    assert broken_finished_outputs(workdir) == []
+    expected = bam_records(run_two_threads.path / NORMAL_BAM)
+    assert bam_records(workdir.path / NORMAL_BAM) == expected
+
+
+def test_fastp_on_a_full_disk_fails_instead_of_leaving_its_reads_cut_short(workdir, small_results):
+    # fastp exits 0 when a write fails: its trimmed FASTQs (~160 kB each) and reports (~540 kB)
+    # do not fit
+    small_results("250k")
+    fastp = paths.fill(paths.FASTP_JSON, sample="PT01-normal", unit="L001")
+    full = start(workdir, *PROFILE, fastp)
+    assert full.wait() != 0
+    said = stderr_of(full)
+    assert "Error in rule fastp" in said
+    trimmed = paths.fill(paths.TRIMMED_R2, sample="PT01-normal", unit="L001")
+    assert re.search(r"concord: results/\S+ was not written whole \(", said)
+    assert broken_finished_outputs(workdir) == []
+    assert not (workdir.path / trimmed).exists()
+    assert not (
+        workdir.path / paths.fill(paths.FASTP_HTML, sample="PT01-normal", unit="L001")
+    ).exists()
