@@ -31,13 +31,15 @@ def boot_id() -> str:
 
 
 def process_start(pid: int) -> str | None:
-    """When the process started (clock ticks since boot), or None if there is no such process:
-    with the boot id it tells the recorded process from a later one given the same PID."""
+    """When the process started (clock ticks since boot), or None if there is no such process
+    or it has ended (a zombie, killed and not yet reaped): with the boot id it tells the
+    recorded process from a later one given the same PID."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    return stat[stat.rindex(")") + 2 :].split()[19]
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return None if fields[0] in ("Z", "X") else fields[19]
 
 
 def this_run() -> dict:
@@ -92,7 +94,7 @@ def check_no_other_run(directory: Path = Path()) -> str | None:
     where = directory.resolve()
     who = (
         f"PID {record.get('pid')} on host {record.get('host')}, started {record.get('started')}"
-        f" (`{record.get('command')}`)"
+        f" (command: {record.get('command')})"
     )
     if record.get("host") != socket.gethostname():
         raise AnotherRun(

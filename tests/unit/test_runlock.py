@@ -2,6 +2,7 @@
 Snakemake locks are cleared; a record from another host is never taken for dead."""
 
 import json
+import os
 import subprocess
 
 import pytest
@@ -38,6 +39,18 @@ def test_a_dead_run_leaves_its_locks_which_are_removed(tmp_path):
     note = runlock.check_no_other_run(tmp_path)
     assert f"PID {gone.pid}" in note and "did not finish" in note
     assert list(locks.iterdir()) == [] and not (tmp_path / runlock.RECORD).exists()
+
+
+def test_a_killed_run_not_yet_reaped_is_not_running(tmp_path):
+    zombie = subprocess.Popen(["sleep", "60"])
+    started = runlock.process_start(zombie.pid)
+    zombie.kill()
+    os.waitid(os.P_PID, zombie.pid, os.WEXITED | os.WNOWAIT)  # dead, left unreaped: a zombie
+    try:
+        write_record(tmp_path, pid=zombie.pid, process_start=started)
+        assert "did not finish" in runlock.check_no_other_run(tmp_path)
+    finally:
+        zombie.wait()
 
 
 def test_a_pid_given_to_another_process_since_is_not_the_recorded_run(tmp_path):
