@@ -30,16 +30,46 @@ def boot_id() -> str:
         return ""
 
 
-def process_start(pid: int) -> str | None:
-    """When the process started (clock ticks since boot), or None if there is no such process
-    or it has ended (a zombie, killed and not yet reaped): with the boot id it tells the
-    recorded process from a later one given the same PID."""
+def proc_stat(pid: int | str) -> tuple[str, list[str]] | None:
+    """The process's name and the fields of /proc/PID/stat after it (state first), or None."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    fields = stat[stat.rindex(")") + 2 :].split()
-    return None if fields[0] in ("Z", "X") else fields[19]
+    return stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
+
+
+def process_start(pid: int) -> str | None:
+    """When the process started (clock ticks since boot), or None if there is no such process
+    or it has ended (a zombie, killed and not yet reaped): with the boot id it tells the
+    recorded process from a later one given the same PID."""
+    stat = proc_stat(pid)
+    return None if stat is None or stat[1][0] in ("Z", "X") else stat[1][19]
+
+
+def leftover_jobs(record: dict) -> list[str]:
+    """Processes the recorded run started that still run after it was killed (its jobs, when
+    only the Snakemake process was killed): live processes of its process group started after
+    it, other than this process, its ancestors and its siblings (a `| tee` of this run; the
+    killed run's orphans have a new parent). As "PID (name)"."""
+    if record.get("pgid") is None or record.get("boot_id") != boot_id():
+        return []
+    ours, pid = set(), os.getpid()
+    while pid > 1 and (stat := proc_stat(pid)) is not None:  # this run, in the same group maybe
+        ours.add(pid)
+        pid = int(stat[1][1])
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) in ours:
+            continue
+        stat = proc_stat(proc.name)
+        if stat is None or stat[1][0] in ("Z", "X") or int(stat[1][2]) != record["pgid"]:
+            continue
+        if int(stat[1][1]) == os.getppid():
+            continue
+        if int(stat[1][19]) >= int(record.get("process_start") or 0):
+            found.append(f"{proc.name} ({stat[0]})")
+    return found
 
 
 def this_run() -> dict:
@@ -49,6 +79,7 @@ def this_run() -> dict:
         "host": socket.gethostname(),
         "boot_id": boot_id(),
         "process_start": process_start(pid),
+        "pgid": os.getpgid(0),
         "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
         "command": " ".join(sys.argv),
     }
@@ -108,6 +139,12 @@ def check_no_other_run(directory: Path = Path()) -> str | None:
             f"another concord run is working in {where}: {who}. Two runs in one directory "
             f"write the same files: wait for it to finish, or stop it (kill {record.get('pid')}) "
             f"and run again. Do not use --unlock while it runs."
+        )
+    if jobs := leftover_jobs(record):
+        raise AnotherRun(
+            f"the previous run in {where} ({who}) was killed, but processes it started still "
+            f"run: {', '.join(jobs)}; they may still write its files. Wait for them to end, or "
+            f"stop them (kill {' '.join(j.split()[0] for j in jobs)}), then run again."
         )
     for lock in sorted((directory / SNAKEMAKE_LOCKS).glob("*.lock")):
         lock.unlink(missing_ok=True)

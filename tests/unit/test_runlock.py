@@ -3,7 +3,10 @@ Snakemake locks are cleared; a record from another host is never taken for dead.
 
 import json
 import os
+import signal
 import subprocess
+import time
+from pathlib import Path
 
 import pytest
 from concord import runlock
@@ -32,7 +35,7 @@ def test_a_dead_run_leaves_its_locks_which_are_removed(tmp_path):
     started = runlock.process_start(gone.pid)
     gone.kill()
     gone.wait()
-    write_record(tmp_path, pid=gone.pid, process_start=started)
+    write_record(tmp_path, pid=gone.pid, process_start=started, pgid=None)
     locks = tmp_path / runlock.SNAKEMAKE_LOCKS
     locks.mkdir()
     (locks / "0.input.lock").write_text("results/x\n")
@@ -47,14 +50,43 @@ def test_a_killed_run_not_yet_reaped_is_not_running(tmp_path):
     zombie.kill()
     os.waitid(os.P_PID, zombie.pid, os.WEXITED | os.WNOWAIT)  # dead, left unreaped: a zombie
     try:
-        write_record(tmp_path, pid=zombie.pid, process_start=started)
+        write_record(tmp_path, pid=zombie.pid, process_start=started, pgid=None)
         assert "did not finish" in runlock.check_no_other_run(tmp_path)
     finally:
         zombie.wait()
 
 
+def test_jobs_left_running_by_a_killed_run_are_named(tmp_path):
+    # a "Snakemake" that leads its process group and started a "job" in it, then only it killed
+    run = subprocess.Popen(["sh", "-c", "sleep 60 & exec sleep 61"], start_new_session=True)
+    try:
+        started = runlock.process_start(run.pid)
+        for _ in range(500):  # until the job has started
+            if len(runlock_group(run.pid)) == 2:
+                break
+            time.sleep(0.01)
+        run.kill()
+        run.wait()
+        write_record(tmp_path, pid=run.pid, process_start=started, pgid=run.pid)
+        with pytest.raises(
+            runlock.AnotherRun, match=r"was killed, but processes it started .*\(sleep\)"
+        ):
+            runlock.check_no_other_run(tmp_path)
+        assert (tmp_path / runlock.RECORD).exists()
+    finally:
+        os.killpg(run.pid, signal.SIGKILL)
+
+
+def runlock_group(pgid: int) -> list[int]:
+    return [
+        int(p.name)
+        for p in Path("/proc").iterdir()
+        if p.name.isdigit() and (stat := runlock.proc_stat(p.name)) and int(stat[1][2]) == pgid
+    ]
+
+
 def test_a_pid_given_to_another_process_since_is_not_the_recorded_run(tmp_path):
-    write_record(tmp_path, process_start="1")  # our PID, but not our start time
+    write_record(tmp_path, process_start="1", pgid=None)  # our PID, not our start time
     assert "did not finish" in runlock.check_no_other_run(tmp_path)
 
 
