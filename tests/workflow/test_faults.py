@@ -60,19 +60,25 @@ def group_commands(pgid: int) -> list[tuple[str, ...]]:
     return found
 
 
-def kill_when_running(run: subprocess.Popen, *programs: tuple[str, ...]) -> list[tuple[str, ...]]:
-    """SIGKILL the run's whole process group once a process of one of `programs` (argv
-    prefixes) runs in it (polled); returns what ran at that moment."""
+def kill_when_running(
+    run: subprocess.Popen, w: Workdir, programs: list[tuple[str, ...]], outputs: set[str]
+) -> list[tuple[str, ...]]:
+    """SIGKILL the run's whole process group once a process of one of `programs` (argv prefixes)
+    runs in it and Snakemake has marked an output of one of the `outputs` templates as being
+    written (polled); returns what ran at that moment. (Snakemake starts a local job a moment
+    before it marks the job's outputs: a kill in that moment leaves an output it would take as
+    finished, which is not what this test is about.)"""
     while run.poll() is None:
         running = group_commands(run.pid)
         if any(argv[: len(p)] == p for argv in running for p in programs):
-            os.killpg(run.pid, signal.SIGKILL)
-            run.wait()
-            for _ in range(500):  # the others die as the kernel gets to them
-                if not group_commands(run.pid):
-                    return running
-                time.sleep(0.02)
-            pytest.fail(f"still running after SIGKILL: {group_commands(run.pid)}")
+            if outputs & {paths.owning_template(f) for f in marked_incomplete(w)}:
+                os.killpg(run.pid, signal.SIGKILL)
+                run.wait()
+                for _ in range(500):  # the others die as the kernel gets to them
+                    if not group_commands(run.pid):
+                        return running
+                    time.sleep(0.02)
+                pytest.fail(f"still running after SIGKILL: {group_commands(run.pid)}")
         time.sleep(0.02)
     pytest.fail(f"the run ended (exit {run.returncode}) before any of {programs} ran")
 
@@ -125,10 +131,8 @@ def test_a_run_killed_in_alignment_then_in_calling_resumes_to_the_same_results(
     )
     for step, programs, outputs in steps:
         run = start(workdir, *PROFILE)
-        killed_in[step] = kill_when_running(run, *programs)
-        # what the kill left: the killed job's output marked as unfinished, every other
-        # finished-looking output whole
-        assert outputs & {paths.owning_template(f) for f in marked_incomplete(workdir)}, step
+        killed_in[step] = kill_when_running(run, workdir, programs, outputs)
+        # what the kill left: every finished-looking output whole (the rest marked unfinished)
         assert broken_finished_outputs(workdir) == [], step
     assert any(argv[:2] == ("samtools", "sort") for argv in killed_in["alignment"])
     run = start(workdir, *PROFILE)
@@ -182,6 +186,29 @@ def test_a_second_run_in_the_same_directory_is_refused_naming_the_first(workdir)
     assert not (workdir.path / runlock.RECORD).exists()  # removed as the first one ended
     again = workdir.run("--cores", "1", paths.REFERENCE_DICT)  # the first one has finished
     assert again.returncode == 0, again.stderr[-3000:]
+
+
+def test_jobs_a_killed_snakemake_left_running_keep_the_next_run_out(run_two_threads, workdir):
+    run = start(workdir, *PROFILE, NORMAL_BAM)
+    while not any(argv[:2] == ("bwa", "mem") for argv in group_commands(run.pid)):
+        assert run.poll() is None, stderr_of(run)[-3000:]
+        time.sleep(0.02)
+    os.killpg(run.pid, signal.SIGSTOP)  # held where they are: the alignment job outlives ...
+    os.kill(snakemake_pid(run), signal.SIGKILL)  # ... the Snakemake process, killed alone
+    try:
+        refused = workdir.run(*PROFILE, NORMAL_BAM)
+    finally:
+        os.killpg(run.pid, signal.SIGKILL)
+        run.wait()
+    assert refused.returncode != 0
+    assert "was killed, but processes it started still run: " in refused.stderr
+    assert re.search(r"\d+ \(bwa\)", refused.stderr)
+    while group_commands(run.pid):
+        time.sleep(0.02)
+    again = workdir.run(*PROFILE, NORMAL_BAM)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "did not finish: it was killed" in again.stderr
+    assert bam_records(workdir.path / NORMAL_BAM) == bam_records(run_two_threads.path / NORMAL_BAM)
 
 
 # --- lying tools: exit 0 after writing an empty or cut-short file ---------------------------
