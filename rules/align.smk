@@ -28,12 +28,20 @@ rule bwa_mem:
         read_group=read_group,
     shell:
         # -K fixes the batch size so alignments do not depend on the thread count;
-        # fixmate -m adds the mate tags markdup needs; sorted per unit so units merge cheaply
+        # fixmate -m adds the mate tags markdup needs; sorted per unit so units merge cheaply.
+        # A BAM without its header or its end-of-file block (a write cut short, a tool that
+        # exits 0 anyway) fails here, before markdup would merge what is left of it.
         """
         (bwa mem -t {threads} -K 100000000 -Y -R '{params.read_group}' {input.ref} \
             {input.r1} {input.r2} \
             | samtools fixmate -m -u - - \
             | samtools sort -@ {threads} -m 768M -T {output}.tmp -o {output} -) 2>{log}
+        if ! samtools quickcheck {output}; then
+            samtools quickcheck -vv {output} >>{log} 2>&1 || true
+            echo "concord: {output} is not a complete BAM: samtools quickcheck fails," \
+                "see {log}" >&2
+            exit 1
+        fi
         """
 
 
@@ -59,8 +67,16 @@ rule markdup:
         mem_mb=mem_mb_on_attempt(4000),
         runtime=120,
     shell:
+        # the analysis-ready BAM checked whole before it is indexed (as in bwa_mem)
         """
         (samtools merge -@ {threads} -u -o - {input.units} \
-            | samtools markdup -@ {threads} -s -f {output.stats} -T {output.bam}.tmp - {output.bam} \
-            && samtools index -@ {threads} {output.bam} {output.bai}) 2>{log}
+            | samtools markdup -@ {threads} -s -f {output.stats} -T {output.bam}.tmp \
+                - {output.bam}) 2>{log}
+        if ! samtools quickcheck {output.bam}; then
+            samtools quickcheck -vv {output.bam} >>{log} 2>&1 || true
+            echo "concord: {output.bam} is not a complete BAM: samtools quickcheck fails," \
+                "see {log}" >&2
+            exit 1
+        fi
+        samtools index -@ {threads} {output.bam} {output.bai} 2>>{log}
         """

@@ -14,7 +14,9 @@ from snakemake_interface_executor_plugins.settings import (
 
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 
+from concord import diskspace  # noqa: E402
 from concord import paths  # noqa: E402
+from concord import runlock  # noqa: E402
 from concord import share as sharing  # noqa: E402
 from concord import toolchain  # noqa: E402
 from concord import versions  # noqa: E402
@@ -44,6 +46,10 @@ try:
         "config (config/config.yaml or --configfile)",
     )
     if workflow.is_main_process:
+        # one run per directory (concord.runlock); a killed run's locks are cleared
+        resumed = runlock.check_no_other_run()
+        if resumed:
+            logger.warning(resumed)
         if FILES_ARE_LOCAL:
             check_configured_files(
                 config,
@@ -79,6 +85,10 @@ try:
 except InputError as error:
     raise WorkflowError(
         f"concord input check failed (nothing was run):\n{error}"
+    ) from None
+except runlock.AnotherRun as error:
+    raise WorkflowError(
+        f"concord: this run was refused (nothing was run):\n{error}"
     ) from None
 
 
@@ -302,6 +312,15 @@ def brca_report_params(wildcards):
 
 def expression_outputs():
     return wi.expression_outputs(SHEETS)
+
+
+def salmon_outputs():
+    """salmon's outputs; an empty quant.sf or equivalence classes fail the job even after exit 0."""
+    checked = ("quant", "eq")
+    return {
+        name: ensure(path, non_empty=True) if name in checked else path
+        for name, path in paths.SALMON_OUTPUTS.items()
+    }
 
 
 def rna_sample_fastqs(wildcards):

@@ -125,7 +125,7 @@ rule salmon_quant:
         index=paths.SALMON_INDEX,
         library_type=paths.LIBRARY_TYPE["salmon_type"],
     output:
-        **paths.SALMON_OUTPUTS,
+        **salmon_outputs(),
     log:
         "logs/expression/salmon_quant/{sample}.log",
     benchmark:
@@ -160,6 +160,7 @@ rule salmon_quant:
 rule expression_quant:
     input:
         eq=paths.SALMON_OUTPUTS["eq"],
+        salmon_quant=paths.SALMON_OUTPUTS["quant"],
         meta=paths.SALMON_OUTPUTS["meta"],
         lib=paths.SALMON_OUTPUTS["lib"],
         salmon_log=paths.SALMON_OUTPUTS["salmon_log"],

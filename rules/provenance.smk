@@ -4,8 +4,22 @@
 
 # Before any job, in the main process: the tools this run's jobs will call, against the pins.
 # harmonized: a difference stops the run here; development: a warning (docs/environments.md).
+# Then the run records itself, so a second run in this directory is refused naming it, and the
+# record is removed when the run ends (concord.runlock; a killed run's record stays behind).
 onstart:
     check_toolchain_before_any_job()
+    runlock.record_this_run()
+
+
+onsuccess:
+    runlock.forget_this_run()
+
+
+# a full disk is not always reported as one by the tools (concord.diskspace)
+onerror:
+    runlock.forget_this_run()
+    if note := diskspace.low_space_note(paths.RESULTS):
+        logger.error(note)
 
 
 rule tool_version:

@@ -90,14 +90,18 @@ rule fastp:
     resources:
         mem_mb=mem_mb_on_attempt(2000),
         runtime=60,
+    params:
+        check_written=workflow_script("check_written.py"),
     shell:
         # harmonized trimming: adapters detected per pair, 3' quality trimming at Q20,
-        # reads shorter than 36 bp dropped with their mate
+        # reads shorter than 36 bp dropped with their mate. fastp exits 0 when it could not
+        # write all of its output (a full disk): its outputs are checked whole here
         """
         fastp --in1 {input.r1} --in2 {input.r2} --out1 {output.r1} --out2 {output.r2} \
             --detect_adapter_for_pe --cut_tail --cut_tail_mean_quality 20 --length_required 36 \
             --compression 1 --thread {threads} --report_title {wildcards.sample}.{wildcards.unit} \
             --json {output.json} --html {output.html} 2>{log}
+        python {params.check_written} {output.r1} {output.r2} {output.json} {output.html}
         """
 
 

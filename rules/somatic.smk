@@ -49,8 +49,12 @@ rule freebayes_chunk:
     params:
         options=FREEBAYES_OPTIONS,
     shell:
+        # written under another name, renamed when whole: Snakemake marks a local job's outputs
+        # a moment after starting it, and a kill in that moment must not leave a partial chunk
+        # where a finished one is expected
         "freebayes -f {input.ref} --targets {input.chunk} {params.options} "
-        "{input.tumor} {input.normal} > {output} 2> {log}"
+        "{input.tumor} {input.normal} > {output}.partial 2> {log} "
+        "&& mv {output}.partial {output}"
 
 
 rule gather_joint_calls:

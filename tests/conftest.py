@@ -59,9 +59,10 @@ class Workdir:
         return run_snakemake(self.path, "--configfile", configfile, *args, timeout=timeout)
 
 
-def run_snakemake(directory: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
-    """The real snakemake with concord's Snakefile in `directory`, under `timeout -k` (a hung
-    run can ignore SIGTERM; its children must not outlive the test)."""
+def snakemake_command(directory: Path, *args: str, timeout: int = 600) -> tuple[list, dict]:
+    """The command line and environment of the real snakemake with concord's Snakefile in
+    `directory`, under `timeout -k` (a hung run can ignore SIGTERM; its children must not
+    outlive the test)."""
     cmd = [
         "timeout", "-k", "30", str(timeout),
         str(SNAKEMAKE), "--snakefile", str(REPO / "Snakefile"), "--directory", str(directory),
@@ -69,6 +70,12 @@ def run_snakemake(directory: Path, *args: str, timeout: int = 600) -> subprocess
     ]  # fmt: skip
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     env["PATH"] = f"{SNAKEMAKE.parent}{os.pathsep}{env['PATH']}"  # the venv's multiqc
+    return cmd, env
+
+
+def run_snakemake(directory: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
+    """The real snakemake with concord's Snakefile in `directory` (snakemake_command)."""
+    cmd, env = snakemake_command(directory, *args, timeout=timeout)
     start = time.monotonic()
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout + 60, env=env)
     result.seconds = time.monotonic() - start

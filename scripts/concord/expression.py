@@ -105,16 +105,25 @@ class EquivalenceClasses:
 
 
 def read_equivalence_classes(path: str) -> EquivalenceClasses:
-    """salmon --dumpEq output; classes are sorted so the EM sums in one fixed order."""
-    with gzip.open(path, "rt") as fh:
-        n_tx = int(fh.readline())
-        n_classes = int(fh.readline())
-        names = [fh.readline().strip() for _ in range(n_tx)]
-        classes = []
-        for _ in range(n_classes):
-            f = fh.readline().split()
-            k = int(f[0])
-            classes.append((tuple(sorted(int(x) for x in f[1 : 1 + k])), int(f[1 + k])))
+    """salmon --dumpEq output; classes are sorted so the EM sums in one fixed order. A file
+    cut short (salmon killed, a full disk, a tool that exited 0 anyway) raises InputError."""
+    try:
+        with gzip.open(path, "rt") as fh:
+            n_tx = int(fh.readline())
+            n_classes = int(fh.readline())
+            names = [fh.readline().strip() for _ in range(n_tx)]
+            classes = []
+            for _ in range(n_classes):
+                f = fh.readline().split()
+                k = int(f[0])
+                classes.append((tuple(sorted(int(x) for x in f[1 : 1 + k])), int(f[1 + k])))
+            if not all(names) or fh.read(1):
+                raise ValueError("transcript names missing or lines after the last class")
+    except (EOFError, OSError, ValueError, IndexError) as error:
+        raise InputError(
+            f"{path}: salmon's equivalence classes are cut short or damaged ({error}); "
+            "run salmon_quant for this sample again"
+        ) from None
     classes.sort()
     members = np.fromiter((t for tx, _ in classes for t in tx), dtype=np.int64)
     class_of = np.repeat(np.arange(len(classes)), [len(tx) for tx, _ in classes])
@@ -246,8 +255,26 @@ def salmon_qc(quant_dir: str, library: dict) -> dict:
     }
 
 
-def quantify_sample(eq_path: str, tx_lengths: pd.Series, fragment_length: int) -> pd.DataFrame:
+def check_salmon_quant(quant_sf: str, transcripts: list[str]) -> None:
+    """salmon's quant.sf names every transcript of the equivalence classes' header, in its order;
+    one cut short or emptied (by anything after salmon exited 0) raises InputError."""
+    with open(quant_sf) as fh:
+        header = fh.readline().split("\t")[0]
+        names = [line.split("\t", 1)[0] for line in fh]
+    if header != "Name" or names != transcripts:
+        raise InputError(
+            f"{quant_sf}: salmon's quant.sf is cut short or damaged: {len(names)} transcript rows "
+            f"after {'its' if header == 'Name' else 'no'} header, the equivalence classes name "
+            f"{len(transcripts)}; run salmon_quant for this sample again"
+        )
+
+
+def quantify_sample(
+    eq_path: str, tx_lengths: pd.Series, fragment_length: int, quant_sf: str | None = None
+) -> pd.DataFrame:
     eq = read_equivalence_classes(eq_path)
+    if quant_sf is not None:
+        check_salmon_quant(quant_sf, eq.transcripts)
     lengths = tx_lengths.reindex(eq.transcripts).to_numpy(dtype=np.float64)
     if np.isnan(lengths).any():
         missing = [t for t, x in zip(eq.transcripts, lengths, strict=True) if np.isnan(x)]

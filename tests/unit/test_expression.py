@@ -4,9 +4,11 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from concord.errors import InputError
 from concord.expression import (
     QuantStack,
     build_matrices,
+    check_salmon_quant,
     em_counts,
     expression_annotation,
     qc_row,
@@ -71,6 +73,31 @@ def test_em_splits_shared_reads_by_unique_evidence(tmp_path):
     counts = em_counts(eq, np.array([100.0, 100.0, 100.0]))
     assert counts == pytest.approx([60.0, 20.0, 0.0], rel=1e-6)
     assert tpm(counts, np.array([100.0, 100.0, 100.0])).sum() == pytest.approx(1e6)
+
+
+def test_equivalence_classes_cut_short_are_named_not_read(tmp_path):
+    whole = tmp_path / "whole.gz"
+    write_eq(whole, ["T0", "T1"], [((0, 1), 40), ((1,), 10)])
+    cut_gzip = tmp_path / "cut_gzip.gz"
+    cut_gzip.write_bytes(whole.read_bytes()[:30])
+    fewer_classes = tmp_path / "fewer.gz"
+    fewer_classes.write_bytes(gzip.compress(b"2\n2\nT0\nT1\n2\t0\t1\t40\n"))
+    for path in (cut_gzip, fewer_classes):
+        with pytest.raises(InputError, match=f"{path}: salmon's equivalence classes are cut short"):
+            read_equivalence_classes(str(path))
+
+
+def test_a_quant_sf_cut_short_or_emptied_is_named(tmp_path):
+    quant = tmp_path / "quant.sf"
+    header = "Name\tLength\tEffectiveLength\tTPM\tNumReads\n"
+    quant.write_text(header + "T0\t100\t80\t1\t2\nT1\t100\t80\t1\t2\n")
+    check_salmon_quant(str(quant), ["T0", "T1"])
+    for cut in (header + "T0\t100\t80\t1\t2\n", ""):
+        quant.write_text(cut)
+        with pytest.raises(InputError, match="quant.sf is cut short or damaged"):
+            check_salmon_quant(str(quant), ["T0", "T1"])
+    quant.write_text(header)  # a sample salmon refused (no mapping): no transcripts, no rows
+    check_salmon_quant(str(quant), [])
 
 
 def test_em_result_does_not_depend_on_class_order(tmp_path):
