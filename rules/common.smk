@@ -314,15 +314,6 @@ def expression_outputs():
     return wi.expression_outputs(SHEETS)
 
 
-def salmon_outputs():
-    """salmon's outputs; an empty quant.sf or equivalence classes fail the job even after exit 0."""
-    checked = ("quant", "eq")
-    return {
-        name: ensure(path, non_empty=True) if name in checked else path
-        for name, path in paths.SALMON_OUTPUTS.items()
-    }
-
-
 def rna_sample_fastqs(wildcards):
     return wi.rna_sample_fastqs(SHEETS, wildcards.sample)
 

@@ -125,7 +125,7 @@ rule salmon_quant:
         index=paths.SALMON_INDEX,
         library_type=paths.LIBRARY_TYPE["salmon_type"],
     output:
-        **salmon_outputs(),
+        **paths.SALMON_OUTPUTS,
     log:
         "logs/expression/salmon_quant/{sample}.log",
     benchmark:
@@ -154,6 +154,12 @@ rule salmon_quant:
             -1 {input.r1} -2 {input.r2} --validateMappings \
             --dumpEq -p {threads} -o {params.outdir} >{log} 2>&1 \
             || python {params.no_mapping} {log} {params.outdir} {input.r1}
+        for made in {output.quant} {output.eq}; do
+            if ! test -s "$made"; then
+                echo "concord: salmon exited 0 but left $made empty" | tee -a {log} >&2
+                exit 1
+            fi
+        done
         """
 
 
