@@ -156,7 +156,8 @@ rule salmon_quant:
             || python {params.no_mapping} {log} {params.outdir} {input.r1}
         for made in {output.quant} {output.eq}; do
             if ! test -s "$made"; then
-                echo "concord: salmon exited 0 but left $made empty" | tee -a {log} >&2
+                echo "concord: salmon exited 0 but left $made empty" >>{log}
+                echo "concord: salmon exited 0 but left $made empty" >&2
                 exit 1
             fi
         done
