@@ -3,6 +3,7 @@ the run naming the file, the record and its line."""
 
 import sys
 import time
+from dataclasses import asdict
 
 from concord.errors import InputError
 from concord.fastq_check import check_pair
@@ -20,12 +21,7 @@ def main(r1: str, r2: str, sample: str, unit: str, output: str, log: str) -> int
             fh.write(f"{message}\n")
         return 1
     seconds = time.monotonic() - start
-    files = {}
-    for mate, s in zip(("r1", "r2"), summaries, strict=True):
-        files[mate] = {
-            "path": s.path, "format": s.format, "bytes": s.bytes, "records": s.records,
-            "bases": s.bases, "min_length": s.min_length, "max_length": s.max_length,
-        }  # fmt: skip
+    files = {mate: asdict(s) for mate, s in zip(("r1", "r2"), summaries, strict=True)}
     write_json(
         {"sample": sample, "unit": unit, "verdict": "pass", "read_pairs": summaries[0].records}
         | files,

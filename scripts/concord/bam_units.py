@@ -18,6 +18,7 @@ import pandas as pd
 import pysam
 
 from concord.errors import InputError
+from concord.fastq_check import BGZF_EOF
 from concord.reference import contig_md5s
 from concord.samplesheet import Sheets, row_line
 
@@ -86,9 +87,8 @@ def file_format(path: str) -> str | None:
     return None
 
 
-# the last bytes of a complete file: BGZF's empty end-of-file block (SAM spec 4.1.2) and
+# the last bytes of a complete file: BGZF's empty end-of-file block (concord.fastq_check) and
 # CRAM 3's end-of-file container (CRAM spec 9); htslib only warns when they are missing
-BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
 CRAM3_EOF = bytes.fromhex(
     "0f000000ffffffff0fe0454f4600000000010005bdd94f0001000606010001000100ee63014b"
 )

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
+from concord.errors import InputError
+
 
 def mem_mb_on_attempt(base_mb: int):
     """A resource function: memory that grows with each attempt (base, 2x base, 3x base), so a
@@ -44,8 +48,6 @@ def run_memory_limit(resources_mem_mb, local: bool) -> tuple[int, str] | None:
     if resources_mem_mb is not None:
         return int(resources_mem_mb), f"--resources mem_mb={int(resources_mem_mb)}"
     if local:
-        import os
-
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 10**6
         return total, "the physical memory of this machine"
     return None
@@ -59,8 +61,6 @@ def check_reference_memory(
     needed = bwa_memory_mb(bases, build_index)
     if limit is None or needed <= limit[0]:
         return
-    from concord.errors import InputError
-
     raise InputError(
         f"{source} reference.fasta: {fasta} has {bases:,} bases: bwa needs at least "
         f"{needed:,} MB to {'index it and ' if build_index else ''}align against it, but this "

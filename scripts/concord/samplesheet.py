@@ -123,13 +123,7 @@ def validate_rows(df: pd.DataFrame, schema: dict) -> None:
                 missing = next(f for f in error.validator_value if f not in record)
                 why = "" if error.schema is schema else f" ({error.schema['description']})"
                 raise InputError(f"{path}: required column {missing!r} is missing{why}")
-            if error.validator == "additionalProperties":
-                extra = sorted(set(record) - set(schema["properties"]))
-                raise InputError(
-                    f"{path}: line 1: unknown column {extra[0]!r} "
-                    f"(allowed: {', '.join(schema['properties'])}; "
-                    "free LIMS columns need a meta_ prefix)"
-                )
+            # unknown columns (additionalProperties) are refused by _check_header, on the header
             column = error.path[0] if error.path else "?"
             raise InputError(
                 f"{path}: line {line}, column {column!r}: {_describe(error, record.get(column))}"

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 from concord import paths, runlock
+from concord.fastq_check import BGZF_EOF
 from conftest import REPO, Workdir, differing_files, snakemake_command, standardized_files
 
 PROFILE = ("--profile", str(REPO / "profiles" / "local"), "--cores", "2")  # what users type
-BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
 
 
 def start(w: Workdir, *args: str, timeout: int = 600) -> subprocess.Popen:
