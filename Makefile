@@ -7,7 +7,7 @@ SNAKEMAKE := $(VENV)/bin/snakemake
 # jobs find the venv's command-line tools (multiqc) the way an activated venv would
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: setup tools venv demo demo-key share verify-bundle pool query pool-report tumour-board test conformance conformance-reference verify-certificate annotate lint clean-demo
+.PHONY: setup tools venv demo demo-key share verify-bundle pool query pool-report tumour-board test conformance conformance-reference verify-certificate annotate lint bench clean-demo
 
 setup: tools venv
 
@@ -129,6 +129,21 @@ lint: venv demo-key
 	$(VENV)/bin/snakefmt --check Snakefile rules tests/workflow/memory_retry/Snakefile
 	$(VENV)/bin/ruff check scripts tests bench
 	$(VENV)/bin/ruff format --check scripts tests bench
+
+# Performance benchmarks (not part of `make test`: they take long and want an idle machine).
+# Each prints per-run figures and one `BENCH name: ...` summary line with its exact command;
+# the summary lines are collected in bench/last-run.txt. Tables: docs/benchmarks.md.
+BENCHES := dag_scale cpu_utilisation alignment_floor annotate_vs_csq expression_matrices standardize_vs_norm
+BENCH_KIT ?= ../shared/conformance/brca-grch38-v1
+
+bench: setup
+	@rm -f bench/last-run.txt
+	@set -e; for b in $(BENCHES); do \
+		echo "== bench/$$b.py"; \
+		$(VENV)/bin/python bench/$$b.py | tee bench/.$$b.out; \
+		grep '^BENCH ' bench/.$$b.out >> bench/last-run.txt; rm -f bench/.$$b.out; \
+	done
+	@echo; echo "summary (bench/last-run.txt):"; cat bench/last-run.txt
 
 clean-demo:
 	rm -rf results logs benchmarks
