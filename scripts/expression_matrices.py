@@ -6,7 +6,7 @@ import pandas as pd
 from concord import paths
 from concord.expression import (
     QuantStack,
-    build_matrices,
+    iter_matrices,
     passes_qc,
     qc_row,
     read_quant,
@@ -29,8 +29,10 @@ def main(samples, quants, qcs, tx2gene_path, min_mapping_rate, outputs: dict) ->
         qc_rows.append(qc_row(sample, qc[sample], stack.genes_detected(quant), min_mapping_rate))
         if sample in stack.samples:
             stack.add(sample, quant)
-    for name, matrix in build_matrices(stack).items():
+    # one matrix at a time, each released once written (bench/expression_matrices.py: memory)
+    for name, matrix in iter_matrices(stack):
         write_matrix(matrix, outputs[paths.output_key(name)], name.split(".", 1)[1])
+        del matrix
     pd.DataFrame(qc_rows).to_csv(outputs["qc"], sep="\t", index=False, lineterminator="\n")
 
 

@@ -449,10 +449,30 @@ def _parse(name: str, text: str):
     if name.endswith("_quals"):
         if text == ".":
             return ()
-        return tuple(tuple(int(x) for x in item.split(":")) for item in text.split(","))
+        return tuple(tuple(map(int, item.split(":"))) for item in text.split(","))
     if name == "alt_end_distance":
         return None if text == "." else float(text)
     return int(text)
+
+
+def _parsers() -> list:
+    """One parser per SAMPLE_FIELDS column (what _parse does for its name), quality histograms
+    remembered by their text: most sites share a few histograms' texts."""
+    remembered: dict[str, tuple] = {}
+
+    def quals(text: str) -> tuple:
+        value = remembered.get(text)
+        if value is None:
+            value = remembered[text] = _parse("_quals", text)
+        return value
+
+    def distance(text: str) -> float | None:
+        return None if text == "." else float(text)
+
+    return [
+        quals if n.endswith("_quals") else distance if n == "alt_end_distance" else int
+        for n in SAMPLE_FIELDS
+    ]
 
 
 def evidence_rows(records: Iterable[CandidateEvidence]) -> Iterator[str]:
@@ -475,6 +495,8 @@ def write_evidence_table(records: Iterable[CandidateEvidence], path: str) -> Non
 
 
 def read_evidence_table(path: str) -> list[CandidateEvidence]:
+    parsers, width = _parsers(), len(SAMPLE_FIELDS)
+    tumor_at, normal_at = range(4, 4 + width), range(4 + width, 4 + 2 * width)
     records = []
     with gzip.open(path, "rt") as fh:
         header = fh.readline().rstrip("\n").split("\t")
@@ -482,11 +504,12 @@ def read_evidence_table(path: str) -> list[CandidateEvidence]:
             raise ValueError(f"{path}: not a concord evidence table (columns differ)")
         for line in fh:
             values = line.rstrip("\n").split("\t")
-            samples = []
-            for i in range(2):
-                chunk = values[4 + i * len(SAMPLE_FIELDS) : 4 + (i + 1) * len(SAMPLE_FIELDS)]
-                parsed = {n: _parse(n, t) for n, t in zip(SAMPLE_FIELDS, chunk, strict=True)}
-                samples.append(SampleEvidence(**parsed))
+            if len(values) < len(TABLE_COLUMNS):
+                raise ValueError(f"{path}: a row has {len(values)} columns, not {len(header)}")
+            tumor = SampleEvidence(*[f(values[i]) for f, i in zip(parsers, tumor_at, strict=True)])
+            normal = SampleEvidence(
+                *[f(values[i]) for f, i in zip(parsers, normal_at, strict=True)]
+            )
             c = Candidate(values[0], int(values[1]), values[2], values[3])
-            records.append(CandidateEvidence(c, samples[0], samples[1]))
+            records.append(CandidateEvidence(c, tumor, normal))
     return records

@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from concord.errors import InputError
+from concord.paths import MATRIX_NAMES
 from concord.reference import open_maybe_gzip
 from concord.transcripts import GTF_ATTRIBUTE
 
@@ -297,17 +299,28 @@ def length_scaled_counts(gene_tpm: np.ndarray, gene_len: np.ndarray, counts: np.
     samples, scaled to each sample's total count. No samples (all failed QC): no columns."""
     if gene_tpm.shape[1] == 0:
         return np.zeros_like(gene_tpm)
-    scaled = gene_tpm * gene_len.mean(axis=1)[:, None]
+    return _length_scaled(gene_tpm, gene_len.mean(axis=1), counts.sum(axis=0))
+
+
+def _length_scaled(gene_tpm: np.ndarray, mean_len: np.ndarray, count_totals: np.ndarray):
+    """length_scaled_counts from the genes' mean lengths and the samples' total counts."""
+    scaled = gene_tpm * mean_len[:, None]
     totals = scaled.sum(axis=0)
-    return scaled * (counts.sum(axis=0) / np.where(totals > 0, totals, 1))
+    scaled *= count_totals / np.where(totals > 0, totals, 1)
+    return scaled
+
+
+# columns of a transcripts x samples array summed to genes at a time (a bounded temporary)
+GENE_SUM_BLOCK = 64
 
 
 class QuantStack:
     """Per-sample quantifications stacked into transcripts x samples arrays, one sample at a time.
 
-    Only the numeric columns are kept: a cohort of 1,000 samples x 60,000 transcripts is three
-    float64 arrays (1.4 GiB), not 1,000 frames each carrying its own transcript ids. Transcripts
-    are sorted by id; each knows its gene's position in the sorted gene ids.
+    Only what the matrices need is kept: counts and TPM (transcripts x samples, 480 MB each for
+    1,000 samples x 60,000 transcripts) and each gene's TPM-weighted effective length (genes x
+    samples), computed as each sample is added, so the effective lengths are never stacked.
+    Transcripts are sorted by id; each knows its gene's position in the sorted gene ids.
     """
 
     def __init__(self, tx2gene: pd.DataFrame, samples: list[str]):
@@ -316,22 +329,27 @@ class QuantStack:
         self.gene_ids, self.codes = np.unique(
             self.t2g["gene_id"].to_numpy(dtype=str), return_inverse=True
         )
+        # transcripts in gene order, where each gene starts, transcripts per gene
+        self.order = np.argsort(self.codes, kind="stable")
+        self.starts = np.searchsorted(self.codes[self.order], np.arange(len(self.gene_ids)))
+        self.per_gene = np.bincount(self.codes)[:, None]
         self.samples = list(samples)
         shape = (len(self.transcripts), len(self.samples))
         self.count = np.zeros(shape, order="F")
         self.tpm = np.zeros(shape, order="F")
-        self.eff = np.ones(shape, order="F")  # a transcript absent from a sample: length 1
-        self._ids, self._rows = None, None
+        # a sample never added: no expression, every transcript length 1, gene length 1
+        self.gene_len = np.ones((len(self.gene_ids), len(self.samples)))
+        self._index, self._rows = None, None
 
     def rows(self, quant: pd.DataFrame) -> np.ndarray:
         """Row of each of quant's transcripts (cached: samples usually share one order)."""
-        ids = quant.index.to_numpy()
-        if self._ids is None or not np.array_equal(ids, self._ids):
+        if self._index is None or not quant.index.equals(self._index):
+            ids = quant.index.to_numpy()
             rows = self.transcripts.get_indexer(ids)
             if (rows < 0).any():
                 missing = ids[rows < 0][0]
                 raise InputError(f"transcript {missing} is not in the expression annotation")
-            self._ids, self._rows = ids, rows
+            self._index, self._rows = quant.index, rows
         return self._rows
 
     def genes_detected(self, quant: pd.DataFrame) -> int:
@@ -342,32 +360,42 @@ class QuantStack:
         )  # fmt: skip
         return int((per_gene >= 1).sum())
 
+    def gene_sums(self, values: np.ndarray) -> np.ndarray:
+        """values (transcripts x k) summed per gene (genes x k), in one fixed order."""
+        return np.add.reduceat(values[self.order], self.starts, axis=0)
+
     def add(self, sample: str, quant: pd.DataFrame) -> None:
         j, rows = self.samples.index(sample), self.rows(quant)
         self.count[rows, j] = quant["count"].to_numpy()
         self.tpm[rows, j] = quant["tpm"].to_numpy()
-        self.eff[rows, j] = quant["effective_length"].to_numpy()
+        eff = np.ones((len(self.transcripts), 1))  # a transcript absent from a sample: length 1
+        eff[rows, 0] = quant["effective_length"].to_numpy()
+        tpm = self.tpm[:, j : j + 1]
+        # TPM-weighted mean effective length per gene (tximport's abundance-weighted length); a
+        # gene with no expression in the sample takes the plain mean of its transcripts
+        gene_tpm = self.gene_sums(tpm)
+        weighted = self.gene_sums(tpm * eff)
+        plain = self.gene_sums(eff) / self.per_gene
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.gene_len[:, j : j + 1] = np.where(gene_tpm > 0, weighted / gene_tpm, plain)
+
+    def gene_matrix(self, values: np.ndarray) -> np.ndarray:
+        """gene_sums of all samples, GENE_SUM_BLOCK columns at a time."""
+        out = np.empty((len(self.gene_ids), values.shape[1]))
+        for j in range(0, values.shape[1], GENE_SUM_BLOCK):
+            out[:, j : j + GENE_SUM_BLOCK] = self.gene_sums(values[:, j : j + GENE_SUM_BLOCK])
+        return out
 
 
-def _gene_sums(values: np.ndarray, order: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    return np.add.reduceat(values[order], starts, axis=0)
+def iter_matrices(stack: QuantStack) -> Iterator[tuple[str, Matrix]]:
+    """Gene and transcript matrices, samples in the stack's (sheet) order, rows sorted by id.
 
-
-def build_matrices(stack: QuantStack) -> dict[str, Matrix]:
-    """Gene and transcript matrices, samples in the stack's (sheet) order, rows sorted by id."""
-    t2g, gene_ids, codes = stack.t2g, stack.gene_ids, stack.codes
-    order = np.argsort(codes, kind="stable")
-    starts = np.searchsorted(codes[order], np.arange(len(gene_ids)))
-    gene_counts = _gene_sums(stack.count, order, starts)
-    gene_tpm = _gene_sums(stack.tpm, order, starts)
-    # TPM-weighted mean effective length per gene and sample (tximport's abundance-weighted
-    # length); a gene with no expression in a sample takes the plain mean of its transcripts
-    weighted = _gene_sums(stack.tpm * stack.eff, order, starts)
-    plain = _gene_sums(stack.eff, order, starts) / np.bincount(codes)[:, None]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        gene_len = np.where(gene_tpm > 0, weighted / gene_tpm, plain)
-    del weighted, plain
-    scaled = length_scaled_counts(gene_tpm, gene_len, gene_counts)
+    One at a time, in the order that keeps the fewest arrays alive, and consuming the stack:
+    its arrays are released once the matrices made from them have been yielded. Peak: the two
+    transcripts x samples arrays and one genes x samples array, plus one more while the
+    length-scaled counts are made.
+    """
+    t2g, gene_ids = stack.t2g, stack.gene_ids
     names = t2g.groupby("gene_id", sort=True)["gene_name"].first().reindex(gene_ids)
     gene_cols = {"gene_id": gene_ids, "gene_name": names.to_numpy(dtype=str)}
     tx_cols = {
@@ -375,13 +403,31 @@ def build_matrices(stack: QuantStack) -> dict[str, Matrix]:
         "gene_id": t2g["gene_id"].to_numpy(dtype=str),
         "gene_name": t2g["gene_name"].to_numpy(dtype=str),
     }
-    return {
-        "genes.counts": Matrix(gene_cols, gene_counts, stack.samples),
-        "genes.tpm": Matrix(gene_cols, gene_tpm, stack.samples),
-        "genes.length_scaled_counts": Matrix(gene_cols, scaled, stack.samples),
-        "transcripts.counts": Matrix(tx_cols, stack.count, stack.samples),
-        "transcripts.tpm": Matrix(tx_cols, stack.tpm, stack.samples),
-    }
+    n_samples = len(stack.samples)
+    mean_len = stack.gene_len.mean(axis=1) if n_samples else None
+    stack.gene_len = None
+    gene_counts = stack.gene_matrix(stack.count)
+    count_totals = gene_counts.sum(axis=0)
+    yield "genes.counts", Matrix(gene_cols, gene_counts, stack.samples)
+    del gene_counts
+    yield "transcripts.counts", Matrix(tx_cols, stack.count, stack.samples)
+    stack.count = None
+    gene_tpm = stack.gene_matrix(stack.tpm)
+    yield "genes.tpm", Matrix(gene_cols, gene_tpm, stack.samples)
+    scaled = (
+        _length_scaled(gene_tpm, mean_len, count_totals) if n_samples else np.zeros_like(gene_tpm)
+    )
+    del gene_tpm
+    yield "genes.length_scaled_counts", Matrix(gene_cols, scaled, stack.samples)
+    del scaled
+    yield "transcripts.tpm", Matrix(tx_cols, stack.tpm, stack.samples)
+    stack.tpm = None
+
+
+def build_matrices(stack: QuantStack) -> dict[str, Matrix]:
+    """All five matrices at once (iter_matrices, all kept), in paths.MATRIX_NAMES order."""
+    built = dict(iter_matrices(stack))
+    return {name: built[name] for name in MATRIX_NAMES}
 
 
 @dataclass
@@ -401,25 +447,96 @@ class Matrix:
 DECIMALS = {"counts": 3, "tpm": 4, "length_scaled_counts": 3}
 
 
+# rows formatted and written at a time (a bounded buffer, whatever the number of rows)
+WRITE_ROWS = 2048
+# above this many units of the last decimal a value is not written by _fixed_point_rows
+# (Arrow converts such doubles to decimals by another route)
+FIXED_POINT_MAX = 2**50
+
+
 def write_matrix(matrix: Matrix, path: str, kind: str) -> None:
     """Fixed decimals (3 for counts, 4 for TPM), tab-separated, '\\n' line ends.
 
-    Numbers are written as Arrow decimals: fixed scale, formatted in C. pandas' float_format
-    formats each value in Python and made this step CPU-bound at cohort scale
-    (bench/expression_matrices.py).
+    The text is what Arrow writes for each value rounded to the scale and cast to a decimal
+    (the writer of concord <= 0.x, kept for what _fixed_point_rows does not take). It is made
+    WRITE_ROWS rows at a time by _fixed_point_rows, in numpy: pandas' float_format formats each
+    value in Python, and Arrow's decimal formatting took most of this step's time at cohort
+    scale (bench/expression_matrices.py, docs/benchmarks.md).
     """
+    scale = DECIMALS[kind]
+    ids = list(matrix.ids.values())
+    # ids with a tab, line end or quote are left to Arrow (which refuses them unquoted)
+    plain_ids = bool(matrix.samples) and not any(
+        c in "".join(map(str, column)) for column in ids for c in '\t\n\r"'
+    )
+    with open(path, "wb") as fh:
+        fh.write(("\t".join([*matrix.ids, *matrix.samples]) + "\n").encode())
+        for r in range(0, len(matrix.values), WRITE_ROWS):
+            rows = slice(r, r + WRITE_ROWS)
+            rounded = np.round(matrix.values[rows], scale)
+            text = _fixed_point_rows([c[rows] for c in ids], rounded, scale) if plain_ids else None
+            if text is None:
+                _arrow_rows(fh, {k: v[rows] for k, v in matrix.ids.items()}, matrix.samples,
+                            rounded, scale)  # fmt: skip
+            else:
+                fh.write(text)
+
+
+def _arrow_rows(fh, ids: dict, samples: list[str], rounded: np.ndarray, scale: int) -> None:
+    """Rows as Arrow's CSV writer gives them: ids, then each value as decimal128(38, scale)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    scale = DECIMALS[kind]
-    columns = {name: pa.array(values) for name, values in matrix.ids.items()}
-    for j, sample in enumerate(matrix.samples):
-        rounded = np.round(matrix.values[:, j], scale)
-        columns[sample] = pa.array(rounded).cast(pa.decimal128(38, scale))
+    columns = {name: pa.array(values) for name, values in ids.items()}
+    rounded = np.asfortranarray(rounded)
+    for j, sample in enumerate(samples):
+        columns[sample] = pa.array(rounded[:, j]).cast(pa.decimal128(38, scale))
     options = pacsv.WriteOptions(include_header=False, delimiter="\t", quoting_style="none")
-    with open(path, "wb") as fh:
-        fh.write(("\t".join([*matrix.ids, *matrix.samples]) + "\n").encode())
-        pacsv.write_csv(pa.table(columns), fh, options)
+    pacsv.write_csv(pa.table(columns), fh, options)
+
+
+def _fixed_point_rows(ids: list[np.ndarray], rounded: np.ndarray, scale: int) -> bytes | None:
+    """The rows' text, each value rounded to `scale` decimals (as _arrow_rows writes it: no
+    sign for zero, at least one integer digit), or None for values it does not take: negative,
+    not finite or too large (the caller writes those rows with _arrow_rows).
+
+    Each value becomes its integer number of 10^-scale units; its digits are laid out right-
+    aligned in a fixed-width byte array with the decimal point and a tab (newline after the
+    last column), and the leading unused bytes are dropped with one mask.
+    """
+    n_rows, n_cols = rounded.shape
+    if n_rows == 0:
+        return b""
+    if not np.isfinite(rounded).all() or rounded.min() < 0:
+        return None
+    units = np.rint(rounded * 10.0**scale)
+    if units.max() >= FIXED_POINT_MAX:
+        return None
+    units = units.astype(np.int64)
+    digits = max(len(str(int(units.max()))), scale + 1)
+    width = digits + 2  # digits, the point, the separator
+    buf = np.empty((n_rows, n_cols, width), dtype=np.uint8)
+    keep = np.ones((n_rows, n_cols, width), dtype=bool)
+    buf[:, :, -1] = ord("\t")
+    buf[:, -1, -1] = ord("\n")
+    point = width - 2 - scale
+    buf[:, :, point] = ord(".")
+    rest = units
+    for k in range(digits):  # k-th digit from the right
+        rest, digit = np.divmod(rest, 10)
+        at = width - 2 - k - (k >= scale)
+        buf[:, :, at] = digit + ord("0")
+        if k > scale:  # integer digits beyond the units: only as many as the value has
+            keep[:, :, at] = units >= 10**k
+    lengths = keep.sum(axis=(1, 2))
+    body = buf[keep].tobytes()
+    prefixes = ["\t".join(map(str, row)) + "\t" for row in zip(*ids, strict=True)]
+    out, start = [], 0
+    for prefix, length in zip(prefixes, lengths.tolist(), strict=True):
+        out.append(prefix.encode())
+        out.append(body[start : start + length])
+        start += length
+    return b"".join(out)
 
 
 def write_quant(quant: pd.DataFrame, path: str) -> None:

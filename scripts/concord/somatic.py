@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import statistics
 from dataclasses import asdict, dataclass
+from functools import cache
 
 
 @dataclass(frozen=True)
@@ -135,13 +136,11 @@ class SampleEvidence:
     alt_mapq_sum: int = 0
     alt_end_distance: float | None = None  # median over ALT fragments
 
-    @property
-    def ref(self) -> int:
-        return sum(n for _, n in self.ref_quals)
-
-    @property
-    def alt(self) -> int:
-        return sum(n for _, n in self.alt_quals)
+    def __post_init__(self):
+        # the REF and ALT fragment counts, read many times by the model: plain attributes set
+        # once (not fields: not in the evidence table, equality or repr)
+        object.__setattr__(self, "ref", sum(n for _, n in self.ref_quals))
+        object.__setattr__(self, "alt", sum(n for _, n in self.alt_quals))
 
     @property
     def counts(self) -> Counts:
@@ -176,13 +175,19 @@ def error_divisor(variant_kind: str) -> float:
     return 3.0 if variant_kind in ("SNV", "MNV") else 1.0
 
 
+@cache
+def error_probability(q: int) -> float:
+    """10^(-Q/10) of a Phred quality (at least Q1)."""
+    return 10 ** (-max(q, 1) / 10)
+
+
 def log10_likelihood(ev: SampleEvidence, fraction: float, divisor: float) -> float:
     """log10 P(observations | the allele in `fraction` of the fragments), each observation wrong
     with its own error probability 10^(-Q/10)."""
     total = 0.0
     for quals, shows_alt in ((ev.alt_quals, True), (ev.ref_quals, False)):
         for q, n in quals:
-            error = 10 ** (-max(q, 1) / 10)
+            error = error_probability(q)
             p_alt = fraction * (1 - error) + (1 - fraction) * error / divisor
             p_ref = (1 - fraction) * (1 - error) + fraction * error / divisor
             total += n * math.log10(p_alt if shows_alt else p_ref)
@@ -314,6 +319,7 @@ def genotype_normal(normal: Counts, error_rate: float = 0.01) -> tuple[str, int]
     return ranked[0][0], gq
 
 
+@cache  # a pure function of two counts, asked again for every site with the same counts
 def heterozygote_p(alt: int, depth: int) -> float:
     """Two-sided binomial p-value of `alt` ALT reads out of `depth` for a heterozygote (0.5)."""
     k = min(alt, depth - alt)
