@@ -30,7 +30,7 @@ def main(samples, quants, qcs, tx2gene_path, min_mapping_rate, outputs: dict) ->
         if sample in stack.samples:
             stack.add(sample, quant)
     # one matrix at a time, each released once written (bench/expression_matrices.py: memory)
-    for name, matrix in iter_matrices(stack):
+    for name, matrix in iter_matrices(stack, release=True):
         write_matrix(matrix, outputs[paths.output_key(name)], name.split(".", 1)[1])
         del matrix
     pd.DataFrame(qc_rows).to_csv(outputs["qc"], sep="\t", index=False, lineterminator="\n")

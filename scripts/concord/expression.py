@@ -387,11 +387,12 @@ class QuantStack:
         return out
 
 
-def iter_matrices(stack: QuantStack) -> Iterator[tuple[str, Matrix]]:
+def iter_matrices(stack: QuantStack, release: bool = False) -> Iterator[tuple[str, Matrix]]:
     """Gene and transcript matrices, samples in the stack's (sheet) order, rows sorted by id.
 
-    One at a time, in the order that keeps the fewest arrays alive, and consuming the stack:
-    its arrays are released once the matrices made from them have been yielded. Peak: the two
+    One at a time, in the order that keeps the fewest arrays alive; with `release`, the stack's
+    arrays are dropped once the matrices made from them have been yielded (the stack cannot
+    make matrices again). Peak, when the caller keeps only the current matrix: the two
     transcripts x samples arrays and one genes x samples array, plus one more while the
     length-scaled counts are made.
     """
@@ -405,13 +406,15 @@ def iter_matrices(stack: QuantStack) -> Iterator[tuple[str, Matrix]]:
     }
     n_samples = len(stack.samples)
     mean_len = stack.gene_len.mean(axis=1) if n_samples else None
-    stack.gene_len = None
+    if release:
+        stack.gene_len = None
     gene_counts = stack.gene_matrix(stack.count)
     count_totals = gene_counts.sum(axis=0)
     yield "genes.counts", Matrix(gene_cols, gene_counts, stack.samples)
     del gene_counts
     yield "transcripts.counts", Matrix(tx_cols, stack.count, stack.samples)
-    stack.count = None
+    if release:
+        stack.count = None
     gene_tpm = stack.gene_matrix(stack.tpm)
     yield "genes.tpm", Matrix(gene_cols, gene_tpm, stack.samples)
     scaled = (
@@ -421,7 +424,8 @@ def iter_matrices(stack: QuantStack) -> Iterator[tuple[str, Matrix]]:
     yield "genes.length_scaled_counts", Matrix(gene_cols, scaled, stack.samples)
     del scaled
     yield "transcripts.tpm", Matrix(tx_cols, stack.tpm, stack.samples)
-    stack.tpm = None
+    if release:
+        stack.tpm = None
 
 
 def build_matrices(stack: QuantStack) -> dict[str, Matrix]:

@@ -223,6 +223,7 @@ def validate_vcf(
     meta: dict[str, list[str]] = {}
     declared: dict[str, dict[str, tuple]] = {"INFO": {}, "FORMAT": {}, "FILTER": {}}
     contig_order: list[str] = []
+    contig_rank: dict[str, int] = {}  # a contig's first place in contig_order
     previous: tuple | None = None
     seen: set[tuple] = set()
     with gzip.open(path, "rt") as fh:
@@ -243,6 +244,7 @@ def validate_vcf(
                 if key == "contig":
                     cid = re.search(r"ID=([^,>]+)", line).group(1)
                     contig_order.append(cid)
+                    contig_rank.setdefault(cid, len(contig_order) - 1)
                     if "md5=" not in line:
                         err(n, f"##contig {cid} has no md5")
                 continue
@@ -256,10 +258,10 @@ def validate_vcf(
                     )
                 errors.extend(_check_header(path, meta, declared, spec))
                 continue
-            errors.extend(_check_record(path, n, line, spec, fasta, contig_order, previous, seen))
+            errors.extend(_check_record(path, n, line, spec, fasta, contig_rank, previous, seen))
             fields = line.split("\t")
-            if fields[0] in contig_order:
-                previous = (contig_order.index(fields[0]), int(fields[1]))
+            if fields[0] in contig_rank:
+                previous = (contig_rank[fields[0]], int(fields[1]))
             seen.add(tuple(fields[:2] + fields[3:5]))
     return errors[:max_errors]
 
@@ -292,7 +294,10 @@ def _check_header(path, meta, declared, spec) -> list[str]:
     return errors
 
 
-def _check_record(path, n, line, spec, fasta, contig_order, previous, seen) -> list[str]:
+_BASES = re.compile(r"[ACGTN]+")
+
+
+def _check_record(path, n, line, spec, fasta, contig_rank, previous, seen) -> list[str]:
     errors = []
 
     def err(message):
@@ -303,17 +308,17 @@ def _check_record(path, n, line, spec, fasta, contig_order, previous, seen) -> l
         err(f"{len(fields)} columns, expected {9 + len(spec['samples'])}")
         return errors
     chrom, pos, _, ref, alt, _, filt, info, fmt = fields[:9]
-    if chrom not in contig_order:
+    if chrom not in contig_rank:
         err(f"contig {chrom} has no ##contig line")
         return errors
     pos_i = int(pos)
-    if previous and (contig_order.index(chrom), pos_i) < previous:
+    if previous and (contig_rank[chrom], pos_i) < previous:
         err(f"{chrom}:{pos} is out of order (sort by ##contig order, then position)")
     if (chrom, pos, ref, alt) in seen:
         err(f"{chrom}:{pos} {ref}>{alt} appears twice")
     if "," in alt:
         err(f"multiallelic ALT {alt} (split to one ALT per record)")
-    if not re.fullmatch(r"[ACGTN]+", ref) or not re.fullmatch(r"[ACGTN]+", alt):
+    if not _BASES.fullmatch(ref) or not _BASES.fullmatch(alt):
         err(f"REF/ALT must be uppercase bases: {ref}>{alt}")
         return errors
     genome = fasta.fetch(chrom, pos_i - 1, pos_i - 1 + len(ref)).upper()

@@ -1,4 +1,5 @@
 import gzip
+import io
 import json
 
 import numpy as np
@@ -6,9 +7,13 @@ import pandas as pd
 import pytest
 from concord.errors import InputError
 from concord.expression import (
+    Matrix,
     QuantStack,
+    _arrow_rows,
+    _fixed_point_rows,
     build_matrices,
     check_salmon_quant,
+    iter_matrices,
     em_counts,
     expression_annotation,
     qc_row,
@@ -19,6 +24,7 @@ from concord.expression import (
     tpm,
     write_matrix,
 )
+from concord.paths import MATRIX_NAMES
 
 
 def test_gene_name_duplicates_and_identical_sequences():
@@ -267,3 +273,54 @@ def test_fastq_head_cuts_r1_and_r2_at_the_same_record(tmp_path, capsysbinary):
     assert names == ["@u1r0", "@u1r1", "@u1r2", "@u2r0"]
     fastq_head.main(10, files)
     assert len(capsysbinary.readouterr().out.decode().splitlines()) == 24  # all 6 records
+
+
+@pytest.mark.parametrize("scale", [3, 4])
+def test_fixed_point_text_is_arrows_decimal_text(scale):
+    """The numpy formatter writes what Arrow's decimal128 CSV writer wrote, value for value:
+    magnitudes 1e-6 to 1e9, zeros (and -0.0), values at the rounding edge."""
+    rng = np.random.default_rng(scale)
+    values = rng.random((300, 23)) * 10.0 ** rng.integers(-6, 10, (300, 23))
+    values[rng.random(values.shape) < 0.1] = 0.0
+    values[0, :6] = [-0.0, 0.00049999, 0.00005, 123.4565, 1e6, 999.9995]
+    rounded = np.round(values, scale)
+    ids = [np.array([f"T{i}" for i in range(300)]), np.array([f"G{i}" for i in range(300)])]
+    fh = io.BytesIO()
+    _arrow_rows(fh, {"a": ids[0], "b": ids[1]}, [f"S{j}" for j in range(23)], rounded, scale)
+    assert _fixed_point_rows(ids, rounded, scale) == fh.getvalue()
+    assert _fixed_point_rows(ids, -rounded - 1, scale) is None  # negative: left to Arrow
+
+
+def test_matrices_written_in_row_blocks_with_an_arrow_fallback(tmp_path, monkeypatch):
+    """Rows in several blocks, and a negative value (Arrow's rows), give one table: the header,
+    then every row in order with the same decimals."""
+    import concord.expression as expression
+
+    monkeypatch.setattr(expression, "WRITE_ROWS", 2)
+    values = np.array([[1.0, 2.5], [0.0, 1e6], [-3.25, 0.1234], [7.0, 8.0], [9.5, 0.0]])
+    ids = {"gene_id": np.array([f"g{i}" for i in range(5)]), "gene_name": np.array(list("ABCDE"))}
+    path = tmp_path / "m.tsv"
+    write_matrix(Matrix(ids, values, ["S1", "S2"]), str(path), "counts")
+    assert path.read_text().splitlines() == [
+        "gene_id\tgene_name\tS1\tS2", "g0\tA\t1.000\t2.500", "g1\tB\t0.000\t1000000.000",
+        "g2\tC\t-3.250\t0.123", "g3\tD\t7.000\t8.000", "g4\tE\t9.500\t0.000",
+    ]  # fmt: skip
+
+
+def test_matrices_one_at_a_time_release_the_stack():
+    t2g = pd.DataFrame({"transcript_id": ["t1", "t2"], "gene_id": ["g1", "g1"],
+                        "gene_name": ["A", "A"]})  # fmt: skip
+    stack = QuantStack(t2g, ["S1"])
+    quant = pd.DataFrame(
+        {"length": [100, 200], "effective_length": [50.0, 150.0], "count": [1.0, 3.0],
+         "tpm": [2e5, 8e5]}, index=pd.Index(["t1", "t2"], name="transcript_id"),
+    )  # fmt: skip
+    stack.add("S1", quant)
+    kept = build_matrices(stack)
+    assert list(kept) == list(MATRIX_NAMES)
+    names = []
+    for name, matrix in iter_matrices(stack, release=True):
+        names.append(name)
+        assert np.array_equal(matrix.values, kept[name].values)
+    assert sorted(names) == sorted(MATRIX_NAMES)
+    assert stack.count is None and stack.tpm is None and stack.gene_len is None
