@@ -324,3 +324,20 @@ def test_matrices_one_at_a_time_release_the_stack():
         assert np.array_equal(matrix.values, kept[name].values)
     assert sorted(names) == sorted(MATRIX_NAMES)
     assert stack.count is None and stack.tpm is None and stack.gene_len is None
+
+
+@pytest.mark.parametrize("block", [1, 3, 64])
+def test_gene_sums_by_sample_blocks_are_the_whole_array_sums(monkeypatch, block):
+    """Summing to genes a few samples at a time gives the bits of one sum over all samples
+    (genes of up to 40 transcripts: numpy's pairwise summation would differ from a loop)."""
+    import concord.expression as expression
+
+    rng = np.random.default_rng(18)
+    genes = rng.integers(0, 30, 400)
+    t2g = pd.DataFrame({"transcript_id": [f"t{i:03d}" for i in range(400)],
+                        "gene_id": [f"g{g:02d}" for g in genes], "gene_name": "x"})  # fmt: skip
+    stack = QuantStack(t2g, [f"S{j}" for j in range(10)])
+    values = np.asfortranarray(rng.random((400, 10)) * 10.0 ** rng.integers(-3, 6, (400, 10)))
+    whole = np.add.reduceat(values[stack.order], stack.starts, axis=0)
+    monkeypatch.setattr(expression, "GENE_SUM_BLOCK", block)
+    assert np.array_equal(stack.gene_matrix(values), whole)
