@@ -7,6 +7,7 @@ import subprocess
 import pysam
 import pytest
 import yaml
+from concord.brca import CHUNK, annotate_vcf
 from concord.config import validate_config
 from concord.csq import csq_gff3, csq_term
 from concord.hgvs_compare import equivalent_p, strip_deleted_bases
@@ -60,6 +61,17 @@ def test_dev_truth_names(kit_panel):
             p_ok += equivalent_p(a.hgvs_p, r["hgvs_p"])
     assert c_ok / len(rows) >= 0.995, c_ok
     assert p_ok / p_total >= 0.99, (p_ok, p_total)
+
+
+@needs_kit
+def test_rows_do_not_depend_on_the_processes(kit_config, kit_panel):
+    """The kit's ClinVar VCF (SNVs and indels) named in one process and in three: same rows,
+    same order."""
+    clinvar, config = str(KIT / "clinvar" / "clinvar.vcf.gz"), kit_config[1]
+    one = annotate_vcf(clinvar, kit_panel, config["reference"]["fasta"])
+    three = annotate_vcf(clinvar, kit_panel, config["reference"]["fasta"], 3, config)
+    assert len(one) > 3 * CHUNK
+    assert three == one
 
 
 @needs_kit
