@@ -166,9 +166,10 @@ class PanelAnnotator:
             hgvs_p = ""
             # the p. name is only read when a coding term is (below); elsewhere (UTR, intron,
             # up/downstream) it would be dropped, so hgvs is not asked for it
-            if m.coding:
+            if m.coding and var_c.posedit.edit.type != "sub":
                 # hgvs's c_to_p fills the c. variant's reference first (in place); so does
                 # concord whether or not it asks for the p. name, so the c. name is the same
+                # (fill_ref leaves a substitution as it is)
                 var_c.fill_ref(self.hdp, alt_ac=None, alt_aln_method=ALT_ALN_METHOD)
             if m.coding and names_protein_change(m, var_c, start_g, end_g):
                 try:
