@@ -89,7 +89,14 @@ def annotate_vcf(
     the panel was loaded from), chunks of alleles are named in that many worker processes,
     each with its own panel (its own FASTA handles); the rows are the same."""
     ref = pysam.FastaFile(fasta)
-    alleles = [(rec.chrom, rec.pos, rec.ref.upper(), alt) for rec, alt in vcf_alleles(path, ref)]
+    # an allele away from every panel transcript has no row: only the others are kept (a
+    # genome-wide VCF is read through, not held)
+    near = panel.annotator.transcripts_near
+    alleles = [
+        (rec.chrom, rec.pos, rec.ref.upper(), alt)
+        for rec, alt in vcf_alleles(path, ref)
+        if near(rec.chrom, rec.pos, rec.ref)
+    ]
     chunks = [alleles[i : i + CHUNK] for i in range(0, len(alleles), CHUNK)]
     if processes <= 1 or config is None or len(chunks) < 2:
         return [row for allele in alleles for row in annotate_alleles(panel, *allele)]
