@@ -114,8 +114,9 @@ verify-certificate: venv
 
 annotate: setup
 	@if [ -z "$(CONFIG)" ] || [ -z "$(VCF)" ] || [ -z "$(OUT)" ]; then \
-		echo "usage: make annotate CONFIG=<config.yaml> VCF=<vcf> OUT=<tsv>"; exit 2; fi
-	$(VENV)/bin/python scripts/annotate_vcf.py --config "$(CONFIG)" --vcf "$(VCF)" --out "$(OUT)"
+		echo "usage: make annotate CONFIG=<config.yaml> VCF=<vcf> OUT=<tsv> [PROCESSES=<n>]"; exit 2; fi
+	$(VENV)/bin/python scripts/annotate_vcf.py --config "$(CONFIG)" --vcf "$(VCF)" --out "$(OUT)" \
+		$(if $(PROCESSES),--processes "$(PROCESSES)")
 
 test: setup demo-key
 	@bash scripts/setup/install_tools.sh --test

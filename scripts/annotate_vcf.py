@@ -1,10 +1,13 @@
 """Annotate any VCF on the configured reference and panel (HGVS, consequence, ClinVar).
 
-    python scripts/annotate_vcf.py --config config.yaml --vcf calls.vcf.gz --out calls.tsv
-(`make annotate CONFIG=... VCF=... OUT=...` runs this.)
+    python scripts/annotate_vcf.py --config config.yaml --vcf calls.vcf.gz --out calls.tsv \
+        [--processes N]
+(`make annotate CONFIG=... VCF=... OUT=...` runs this.) --processes: worker processes (default:
+the CPUs this process may use); the table is the same for any number.
 """
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -21,12 +24,12 @@ from concord.samplesheet import load_schema  # noqa: E402
 SCHEMA = Path(__file__).resolve().parents[1] / "rules" / "schemas" / "config.schema.yaml"
 
 
-def main(config_path: str, vcf: str, out: str) -> None:
+def main(config_path: str, vcf: str, out: str, processes: int = 1) -> None:
     with open(config_path) as fh:
         config = validate_config(yaml.safe_load(fh), load_schema(SCHEMA), config_path)
     panel = load_panel(config, config_path)
     start = time.perf_counter()
-    rows = annotate_vcf(vcf, panel, config["reference"]["fasta"])
+    rows = annotate_vcf(vcf, panel, config["reference"]["fasta"], processes, config)
     tmp = Path(f"{out}.tmp")
     write_tsv(rows, ANNOTATION_COLUMNS, str(tmp))
     tmp.replace(out)  # nothing half-written is left at OUT
@@ -41,8 +44,11 @@ if __name__ == "__main__":
     parser.add_argument("--config", required=True)
     parser.add_argument("--vcf", required=True)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--processes", type=int, default=len(os.sched_getaffinity(0)))
     args = parser.parse_args()
+    if args.processes < 1:
+        parser.error("--processes must be at least 1")
     try:
-        main(args.config, args.vcf, args.out)
+        main(args.config, args.vcf, args.out, args.processes)
     except InputError as error:
         sys.exit(f"concord: {error}")

@@ -13,16 +13,27 @@ import re
 import warnings
 from dataclasses import dataclass
 
+import hgvs
+import hgvs.edit
 import hgvs.exceptions
+import hgvs.location
 import hgvs.normalizer
 import hgvs.parser
+import hgvs.posedit
+import hgvs.sequencevariant
 import hgvs.variantmapper
 import pysam
 from cdot.hgvs.dataproviders import FastaSeqFetcher, JSONDataProvider
+from hgvs.utils import altseq_to_hgvsp, altseqbuilder
+from hgvs.utils.reftranscriptdata import RefTranscriptData
 
 from concord.consequences import SEVERITY
 from concord.errors import InputError
 from concord.transcripts import TranscriptModel, cdot_json
+from concord.translation import DifferenceTranslator
+
+# what VariantMapper.c_to_p uses when not told (hgvs's configuration)
+ALT_ALN_METHOD = hgvs.global_config.mapping.alt_aln_method
 
 # Numbering continues this far beyond a transcript's ends (ClinVar's c.-764, c.*1234).
 EXTEND = 5000
@@ -96,6 +107,10 @@ class PanelAnnotator:
             )
             for direction in (3, 5)
         }
+        # per transcript: its reference sequence and translation (what hgvs's c_to_p rebuilds
+        # for every variant: the transcript's exons fetched and the CDS translated)
+        self._reference_data: dict[str, RefTranscriptData] = {}
+        self._translator = DifferenceTranslator()
 
     def transcripts_near(self, chrom: str, pos: int, ref: str) -> list[TranscriptModel]:
         start, end = pos - 1, pos - 1 + len(ref)
@@ -121,6 +136,8 @@ class PanelAnnotator:
         while ref and alt and ref[-1] == alt[-1]:
             ref, alt = ref[:-1], alt[:-1]
         g = pos + offset
+        if len(ref) == 1 and len(alt) == 1:
+            return substitution_variant(accession, g, ref, alt)
         if not ref:
             edit = f"{g - 1}_{g}ins{alt}"
         elif not alt:
@@ -137,22 +154,31 @@ class PanelAnnotator:
     ) -> Annotation:
         var_g = self.genomic_variant(chrom, pos, ref, alt)
         # 3' rule in the transcript's direction, at the genomic level (hgvs will not
-        # normalize intronic c. variants itself)
-        var_g = self.normalizers[3 if m.strand == "+" else 5].normalize(var_g)
+        # normalize intronic c. variants itself); a one-base substitution has nothing to
+        # shift, hgvs's normalizer gives back an equal variant (test_brca checks it)
+        if var_g.posedit.edit.type != "sub":
+            var_g = self.normalizers[3 if m.strand == "+" else 5].normalize(var_g)
+        start_g = var_g.posedit.pos.start.base - self.accessions[chrom][1] - 1
+        end_g = var_g.posedit.pos.end.base - self.accessions[chrom][1]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             var_c = self.mapper.g_to_c(var_g, m.transcript_id, alt_aln_method="splign")
             hgvs_p = ""
-            if m.coding:
+            # the p. name is only read when a coding term is (below); elsewhere (UTR, intron,
+            # up/downstream) it would be dropped, so hgvs is not asked for it
+            if m.coding and var_c.posedit.edit.type != "sub":
+                # hgvs's c_to_p fills the c. variant's reference first (in place); so does
+                # concord whether or not it asks for the p. name, so the c. name is the same
+                # (fill_ref leaves a substitution as it is)
+                var_c.fill_ref(self.hdp, alt_ac=None, alt_aln_method=ALT_ALN_METHOD)
+            if m.coding and names_protein_change(m, var_c, start_g, end_g):
                 try:
-                    posedit = self.mapper.c_to_p(var_c).posedit
+                    posedit = self.c_to_p(var_c).posedit
                 except hgvs.exceptions.HGVSError:
                     posedit = None
                 # hgvs gives no posedit when it cannot translate (a CDS that does not fit the
                 # reference; annotation_check refuses those): the effect is unknown, "p.?"
                 hgvs_p = _cut_after_stop(f"p.{posedit}") if posedit is not None else "p.?"
-        start_g = var_g.posedit.pos.start.base - self.accessions[chrom][1] - 1
-        end_g = var_g.posedit.pos.end.base - self.accessions[chrom][1]
         exon, intron = exon_or_intron(m, start_g, end_g)
         consequence = consequence_of(m, var_c, hgvs_p, start_g, end_g, len(alt) - len(ref))
         return Annotation(
@@ -165,6 +191,69 @@ class PanelAnnotator:
             exon=exon,
             intron=intron,
         )
+
+    def c_to_p(self, var_c):
+        """hgvs's VariantMapper.c_to_p step by step (hgvs 1.5.7: the transcript's reference
+        data, AltSeqBuilder, AltSeqToHgvsp; var_c's reference is already filled), with the
+        reference data made once per transcript instead of once per variant and the alternate
+        transcript translated by difference from the reference (concord.translation)."""
+        mapper = self.mapper
+        if mapper._validator:
+            mapper._validator.validate(var_c)
+        reference = self._reference_data.get(var_c.ac)
+        if reference is None:
+            reference = RefTranscriptData(self.hdp, var_c.ac, None)
+            self._reference_data[var_c.ac] = reference
+            self._translator.register(
+                reference.transcript_sequence[reference.cds_start - 1 :],
+                reference.translation_table,
+            )
+        builder = altseqbuilder.AltSeqBuilder(
+            var_c, reference, translation_table=reference.translation_table
+        )
+        # AltTranscriptData (in altseqbuilder) translates through the module's translate_cds:
+        # the difference translator stands in for it during this call only
+        original = altseqbuilder.translate_cds
+        altseqbuilder.translate_cds = self._translator
+        try:
+            alt_data = builder.build_altseq()[0]
+        finally:
+            altseqbuilder.translate_cds = original
+        var_p = altseq_to_hgvsp.AltSeqToHgvsp(reference, alt_data).build_hgvsp()
+        if mapper.add_gene_symbol:
+            mapper._update_gene_symbol(var_p, var_c.gene)
+        return var_p
+
+
+def substitution_variant(accession: str, g: int, ref: str, alt: str):
+    """The variant hgvs's parser builds from "{accession}:g.{g}{ref}>{alt}", without the parser
+    (its grammar costs about 1 ms per variant; tests/unit/test_annotate.py checks they are
+    equal)."""
+    return hgvs.sequencevariant.SequenceVariant(
+        ac=accession,
+        type="g",
+        posedit=hgvs.posedit.PosEdit(
+            pos=hgvs.location.Interval(
+                start=hgvs.location.SimplePosition(base=g),
+                end=hgvs.location.SimplePosition(base=g),
+            ),
+            edit=hgvs.edit.NARefAlt(ref=ref, alt=alt),
+        ),
+    )
+
+
+def names_protein_change(m: TranscriptModel, var_c, start: int, end: int) -> bool:
+    """Whether consequence_of reads the p. name: the variant is inside the transcript and one
+    of its ends is an exonic base, and not all exonic ends are in one UTR."""
+    tx_lo, tx_hi = m.exons[0][0], m.exons[-1][1]
+    if end <= tx_lo or start >= tx_hi:
+        return False
+    exonic = [p for p in (var_c.posedit.pos.start, var_c.posedit.pos.end) if not p.offset]
+    if not exonic:
+        return False
+    if all(p.datum == hgvs.location.Datum.CDS_END for p in exonic):
+        return False
+    return not all(p.base < 1 for p in exonic)
 
 
 def _cut_after_stop(p: str) -> str:

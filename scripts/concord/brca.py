@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import multiprocessing
 from collections.abc import Iterator
 
 import pysam
@@ -76,12 +77,50 @@ def annotate_alleles(panel: Panel, chrom: str, pos: int, ref: str, alt: str) -> 
     return rows
 
 
-def annotate_vcf(path: str, panel: Panel, fasta: str) -> list[dict]:
+# alleles per task when annotating with several processes: the chunks are fixed by the input
+# alone and their rows are joined in input order, so the table does not depend on the processes
+CHUNK = 250
+
+
+def annotate_vcf(
+    path: str, panel: Panel, fasta: str, processes: int = 1, config: dict | None = None
+) -> list[dict]:
+    """The rows of every allele of the VCF, in its order. With processes > 1 (and the config
+    the panel was loaded from), chunks of alleles are named in that many worker processes,
+    each with its own panel (its own FASTA handles); the rows are the same."""
     ref = pysam.FastaFile(fasta)
+    # an allele away from every panel transcript has no row: only the others are kept (a
+    # genome-wide VCF is read through, not held)
+    near = panel.annotator.transcripts_near
+    alleles = [
+        (rec.chrom, rec.pos, rec.ref.upper(), alt)
+        for rec, alt in vcf_alleles(path, ref)
+        if near(rec.chrom, rec.pos, rec.ref)
+    ]
+    chunks = [alleles[i : i + CHUNK] for i in range(0, len(alleles), CHUNK)]
+    if processes <= 1 or config is None or len(chunks) < 2:
+        return [row for allele in alleles for row in annotate_alleles(panel, *allele)]
     rows = []
-    for rec, alt in vcf_alleles(path, ref):
-        rows += annotate_alleles(panel, rec.chrom, rec.pos, rec.ref.upper(), alt)
+    context = multiprocessing.get_context("fork")
+    workers = min(processes, len(chunks))
+    with context.Pool(workers, initializer=_start_worker, initargs=(config,)) as pool:
+        for chunk_rows in pool.imap(_annotate_chunk, chunks):
+            rows += chunk_rows
     return rows
+
+
+_WORKER_PANEL: Panel | None = None
+
+
+def _start_worker(config: dict) -> None:
+    from concord.panel import load_panel
+
+    global _WORKER_PANEL
+    _WORKER_PANEL = load_panel(config)
+
+
+def _annotate_chunk(alleles: list[tuple[str, int, str, str]]) -> list[dict]:
+    return [row for allele in alleles for row in annotate_alleles(_WORKER_PANEL, *allele)]
 
 
 def write_tsv(rows: list[dict], columns, path: str) -> None:

@@ -7,6 +7,7 @@ import subprocess
 import pysam
 import pytest
 import yaml
+from concord.brca import CHUNK, annotate_vcf
 from concord.config import validate_config
 from concord.csq import csq_gff3, csq_term
 from concord.hgvs_compare import equivalent_p, strip_deleted_bases
@@ -58,8 +59,39 @@ def test_dev_truth_names(kit_panel):
         if r["hgvs_p"]:
             p_total += 1
             p_ok += equivalent_p(a.hgvs_p, r["hgvs_p"])
-    assert c_ok / len(rows) >= 0.995, c_ok
-    assert p_ok / p_total >= 0.99, (p_ok, p_total)
+    # issue 18's floor for any speed change: every c. name, at least 99.4 % of the p. names
+    assert c_ok == len(rows), c_ok
+    assert p_ok / p_total >= 0.994, (p_ok, p_total)
+
+
+@needs_kit
+def test_rows_do_not_depend_on_the_processes(kit_config, kit_panel):
+    """The kit's ClinVar VCF (SNVs and indels) named in one process and in three: same rows,
+    same order."""
+    clinvar, config = str(KIT / "clinvar" / "clinvar.vcf.gz"), kit_config[1]
+    one = annotate_vcf(clinvar, kit_panel, config["reference"]["fasta"])
+    three = annotate_vcf(clinvar, kit_panel, config["reference"]["fasta"], 3, config)
+    assert len(one) > 3 * CHUNK
+    assert three == one
+
+
+@needs_kit
+def test_substitutions_need_no_normalizing(kit_panel):
+    """annotate_on skips hgvs's normalizer for one-base substitutions: in either direction it
+    gives back a variant equal to the one it was given (every tenth ClinVar SNV of the kit)."""
+    annotator = kit_panel.annotator
+    with pysam.VariantFile(str(KIT / "clinvar" / "clinvar.vcf.gz")) as vcf:
+        snvs = [
+            (r.chrom, r.pos, r.ref, r.alts[0])
+            for r in vcf
+            if len(r.ref) == 1 and len(r.alts[0]) == 1
+        ][::10]
+    assert len(snvs) > 300
+    for snv in snvs:
+        var = annotator.genomic_variant(*snv)
+        assert var.posedit.edit.type == "sub"
+        for normalizer in annotator.normalizers.values():
+            assert normalizer.normalize(var) == var, snv
 
 
 @needs_kit
