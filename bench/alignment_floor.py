@@ -39,7 +39,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-from common import REPO, median, summary, timed
+from common import REPO, Timing, median, summary, timed
 
 sys.path.insert(0, str(REPO / "scripts"))
 from concord.demo_data import design_genes, random_seq, write_fasta, write_gtf  # noqa: E402
@@ -185,8 +185,8 @@ def generate(data: Path, mb: float, tumour_cov: float, normal_cov: float, seed: 
     )
 
 
-def bwa_alone(data: Path, threads: int) -> tuple[float, float]:
-    """Wall and CPU seconds of bwa mem on the tumour's pairs, then the normal's."""
+def bwa_alone(data: Path, threads: int) -> Timing:
+    """bwa mem on the tumour's pairs, then the normal's: wall and CPU seconds summed."""
     total = cpu = 0.0
     for s in "TN":
         with open(os.devnull, "wb") as sink:
@@ -208,7 +208,7 @@ def bwa_alone(data: Path, threads: int) -> tuple[float, float]:
             )
         total += t.wall_s
         cpu += t.cpu_s
-    return total, cpu
+    return Timing(total, cpu, 0.0)
 
 
 def steps_cpu(work: Path) -> str:
@@ -220,7 +220,8 @@ def steps_cpu(work: Path) -> str:
     return ", ".join(f"{step} {s:.0f}" for step, s in cpu if s >= 0.5)
 
 
-def pipeline(data: Path, work: Path, checkout: Path) -> float:
+def pipeline(data: Path, work: Path, checkout: Path):
+    """The pipeline's Timing: wall, and the CPU of Snakemake and every job (rusage)."""
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     # the venv's tools on PATH, as `make` puts them (the pinned toolchain check wants them)
@@ -243,7 +244,7 @@ def pipeline(data: Path, work: Path, checkout: Path) -> float:
             cwd=REPO,
             env=env,
         )
-    return t.wall_s
+    return t
 
 
 def main() -> None:
@@ -266,28 +267,31 @@ def main() -> None:
     data = base / f"data-{args.mb:g}mb-{args.tumour_cov:g}x{args.normal_cov:g}x-{args.seed}"
     generate(data, args.mb, args.tumour_cov, args.normal_cov, args.seed)
     threads = os.cpu_count()
-    bwa, pipe = [], []
+    bwa, pipe = [], []  # Timings
     for i in range(args.repeat):
         load = os.getloadavg()[0]
-        wall, cpu = bwa_alone(data, threads)
-        bwa.append(wall)
+        bwa.append(bwa_alone(data, threads))
         pipe.append(pipeline(data, base / f"run{i + 1}", Path(args.workflow).resolve()))
+        b, p = bwa[-1], pipe[-1]
         print(
-            f"run {i + 1}/{args.repeat}: bwa mem -t {threads} alone {bwa[-1]:.1f} s, pipeline "
-            f"{pipe[-1]:.1f} s, ratio {pipe[-1] / bwa[-1]:.2f} (load {load:.2f} -> "
-            f"{os.getloadavg()[0]:.2f})\n  CPU s: bwa alone {cpu:.0f}; pipeline steps: "
-            f"{steps_cpu(base / f'run{i + 1}')}",
+            f"run {i + 1}/{args.repeat}: bwa mem -t {threads} alone {b.wall_s:.1f} s "
+            f"(CPU {b.cpu_s:.0f} s), pipeline {p.wall_s:.1f} s (CPU {p.cpu_s:.0f} s, Snakemake "
+            f"and every job), wall ratio {p.wall_s / b.wall_s:.2f}, CPU ratio "
+            f"{p.cpu_s / b.cpu_s:.2f} (load {load:.2f} -> {os.getloadavg()[0]:.2f})\n"
+            f"  CPU s by step (benchmark files, a lower bound): {steps_cpu(base / f'run{i + 1}')}",
             flush=True,
         )
     if not args.keep:
         shutil.rmtree(base, ignore_errors=True)
-    ratio = median(p / b for p, b in zip(pipe, bwa, strict=True))
+    ratio = median(p.wall_s / b.wall_s for p, b in zip(pipe, bwa, strict=True))
+    cpu_ratio = median(p.cpu_s / b.cpu_s for p, b in zip(pipe, bwa, strict=True))
     summary(
         "alignment_floor",
-        f"pipeline/bwa {ratio:.2f} (median of {args.repeat}: bwa mem -t {threads} "
-        f"{median(bwa):.0f} s, pipeline {median(pipe):.0f} s; {args.mb:g} Mb, "
+        f"pipeline/bwa wall {ratio:.2f}, CPU {cpu_ratio:.2f} (median of {args.repeat}: bwa mem "
+        f"-t {threads} {median(b.wall_s for b in bwa):.0f} s, pipeline "
+        f"{median(p.wall_s for p in pipe):.0f} s; {args.mb:g} Mb, "
         f"{args.tumour_cov:g}x/{args.normal_cov:g}x, 2x{READ} bp)",
-        f"<= {TARGET}x",
+        f"wall <= {TARGET}x",
         ratio <= TARGET,
     )
 
