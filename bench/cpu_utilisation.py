@@ -152,10 +152,10 @@ def bench_cpu(out: Path) -> dict[str, float]:
     return cpu
 
 
-def run_kit(kit: Path, out: Path) -> Run:
+def run_kit(kit: Path, out: Path, checkout: Path) -> Run:
     shutil.rmtree(out, ignore_errors=True)
     out.parent.mkdir(parents=True, exist_ok=True)
-    cmd = ["make", "-s", "-C", str(REPO), "conformance", f"KIT={kit}", f"OUT={out}"]
+    cmd = ["make", "-s", "-C", str(checkout), "conformance", f"KIT={kit}", f"OUT={out}"]
     log = out.with_suffix(".log")
     with log.open("w") as handle:
         proc = subprocess.Popen(cmd, stdout=handle, stderr=subprocess.STDOUT)
@@ -238,13 +238,16 @@ def main() -> None:
     parser.add_argument("--kit", default=str(REPO.parent / "shared/conformance/brca-grch38-v1"))
     parser.add_argument("--out", help="run directory (default: a temporary one, removed)")
     parser.add_argument("--repeat", type=int, default=2, help="kit runs (each ~3-4 min)")
+    parser.add_argument(
+        "--workflow", default=str(REPO), help="the concord checkout to run (before/after)"
+    )
     args = parser.parse_args()
     kit = Path(args.kit).resolve()
     base = Path(args.out or tempfile.mkdtemp(prefix="concord-cpu-")).resolve()
     runs = []
     for i in range(args.repeat):
         print(f"run {i + 1}/{args.repeat}: make conformance (load {os.getloadavg()[0]:.2f})")
-        run = run_kit(kit, base / f"run{i + 1}")
+        run = run_kit(kit, base / f"run{i + 1}", Path(args.workflow).resolve())
         report(run)
         runs.append(run)
     if not args.out:
