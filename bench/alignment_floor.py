@@ -22,7 +22,7 @@ config names it (`reference.bwa_index`, `reference.fai`), so the pipeline links 
 includes the pipeline's own small reference steps (dict, contig digests), which are seconds.
 
 Default (--mb 5 --tumour-cov 60 --normal-cov 30, about 1.5 M pairs) with --repeat 1: one
-pipeline run takes tens of minutes on 2 shared cores. The scaling is given by --mb 1 --repeat 3.
+pipeline run takes tens of minutes on 2 shared cores. Smaller sizes for the scaling: --mb 1, --mb 2.
 
 Usage: .venv/bin/python bench/alignment_floor.py [--mb 5] [--repeat 1] [--keep DIR]
 """
