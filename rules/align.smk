@@ -28,14 +28,15 @@ rule bwa_mem:
         read_group=read_group,
     shell:
         # -K fixes the batch size so alignments do not depend on the thread count;
-        # fixmate -m adds the mate tags markdup needs; sorted per unit so units merge cheaply.
+        # fixmate -m adds the mate tags markdup needs; sorted per unit so units merge cheaply,
+        # and written at compression level 1: the unit BAM is temporary, read once by markdup.
         # A BAM without its header or its end-of-file block (a write cut short, a tool that
         # exits 0 anyway) fails here, before markdup would merge what is left of it.
         """
         (bwa mem -t {threads} -K 100000000 -Y -R '{params.read_group}' {input.ref} \
             {input.r1} {input.r2} \
             | samtools fixmate -m -u - - \
-            | samtools sort -@ {threads} -m 768M -T {output}.tmp -o {output} -) 2>{log}
+            | samtools sort -@ {threads} -l 1 -m 768M -T {output}.tmp -o {output} -) 2>{log}
         if ! samtools quickcheck {output}; then
             samtools quickcheck -vv {output} >>{log} 2>&1 || true
             echo "concord: {output} is not a complete BAM: samtools quickcheck fails," \
