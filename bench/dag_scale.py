@@ -102,7 +102,7 @@ def measure(pairs: int, repeat: int, root: Path) -> dict:
         "--configfile", str(configfile), "-n",
     ]  # fmt: skip
     env = dict(os.environ, PATH=f"{SNAKEMAKE.parent}{os.pathsep}{os.environ['PATH']}")
-    walls, peaks, jobs = [], [], 0
+    walls, cpus, peaks, jobs = [], [], [], 0
     for n in range(1, repeat + 1):
         before = load()
         out = run / f"dry-run.{n}.txt"
@@ -110,6 +110,7 @@ def measure(pairs: int, repeat: int, root: Path) -> dict:
             t = timed(cmd, stdout=fh, stderr=fh, env=env)
         jobs = job_count(out.read_text())
         walls.append(t.wall_s)
+        cpus.append(t.cpu_s)
         peaks.append(t.peak_mib)
         print(
             f"{pairs} pairs run {n}/{repeat}: {jobs} jobs, {t.wall_s:.1f} s wall, "
@@ -117,7 +118,14 @@ def measure(pairs: int, repeat: int, root: Path) -> dict:
             flush=True,
         )
     shutil.rmtree(run)
-    return {"pairs": pairs, "jobs": jobs, "wall": median(walls), "peak": median(peaks), "n": repeat}
+    return {
+        "pairs": pairs,
+        "jobs": jobs,
+        "wall": median(walls),
+        "cpu": median(cpus),
+        "peak": median(peaks),
+        "n": repeat,
+    }
 
 
 def main() -> None:
@@ -132,17 +140,19 @@ def main() -> None:
         for pairs in sizes:
             repeat = 1 if pairs >= args.once_from else args.repeat
             rows.append(measure(pairs, repeat, Path(tmp)))
-    print("\npairs  jobs  jobs/pair  wall s  peak MiB  s/pair  runs")
+    # the CPU seconds are what the machine's other load leaves alone (the wall time is not)
+    print("\npairs    jobs  jobs/pair  wall s  CPU s  peak MiB  s/pair  CPU ms/job  runs")
     for r in rows:
         print(
-            f"{r['pairs']:>5} {r['jobs']:>6} {r['jobs'] / r['pairs']:>9.1f} {r['wall']:>7.1f} "
-            f"{r['peak']:>9.0f} {r['wall'] / r['pairs']:>7.3f} {r['n']:>5}"
+            f"{r['pairs']:>5} {r['jobs']:>7} {r['jobs'] / r['pairs']:>10.1f} {r['wall']:>7.1f} "
+            f"{r['cpu']:>6.1f} {r['peak']:>9.0f} {r['wall'] / r['pairs']:>7.3f} "
+            f"{1000 * r['cpu'] / r['jobs']:>11.2f} {r['n']:>5}"
         )
     figures, met = [], []
     for r in rows:
         figures.append(
-            f"{r['pairs']} pairs ({r['jobs']} jobs): {r['wall']:.1f} s, {r['peak']:.0f} MiB "
-            f"(median of {r['n']})"
+            f"{r['pairs']} pairs ({r['jobs']} jobs): {r['wall']:.1f} s wall, {r['cpu']:.1f} s CPU, "
+            f"{r['peak']:.0f} MiB (median of {r['n']}, load {os.getloadavg()[0]:.1f} at the end)"
         )
         if r["pairs"] in TARGETS:
             seconds, mib = TARGETS[r["pairs"]]

@@ -32,8 +32,7 @@ def test_demo_dag(workdir):
         "fastp": 8,  # every unit, RNA included
         "bwa_mem": 6,  # DNA units only
         "markdup": 4,  # one per DNA sample: units merged
-        "samtools_stats": 4,
-        "samtools_flagstat": 4,
+        "samtools_qc": 4,  # stats and flagstat of the BAM in one job
         "mosdepth": 4,
         "tool_version": 12,  # one per env the run uses: 8 tools, python, hgvs, share, multiqc
         "software_versions": 1,
@@ -43,7 +42,6 @@ def test_demo_dag(workdir):
         "fragment_evidence": 2,  # one per pair
         "somatic_vcf": 2,
         "germline_vcf": 2,  # one per normal
-        "validate_vcf": 4,
         "brca_regions": 1,
         "mosdepth_brca": 4,
         "brca_report": 2,  # one per patient
