@@ -13,6 +13,8 @@ file (its table of jobs per rule gives the job count):
     .venv/bin/python bench/dag_scale.py [--pairs 200,1000,10000] [--repeat 3] [--once-from 10000]
 
 Sizes of --once-from pairs and more are run once (a 10,000-pair dry run takes minutes).
+--trivial also times, once per size, a workflow of as many jobs that do nothing (chains as deep
+as concord's per pair): Snakemake's own cost of planning that many jobs.
 Targets: 1,000 pairs <= 60 s and <= 1 GB peak; 10,000 pairs <= 10 min and <= 8 GB.
 """
 
@@ -82,6 +84,43 @@ def write_run(run: Path, pairs: int) -> Path:
     return configfile
 
 
+def write_trivial(run: Path, jobs: int, chain: int) -> Path:
+    """Snakemake's own floor: a workflow of `jobs` jobs that do nothing, in chains of `chain`
+    rules (one chain per pair, as deep as concord's), no input functions, no resources, no
+    conda: what any workflow of that size costs Snakemake to plan."""
+    run.mkdir(parents=True)
+    chains = max(1, round(jobs / chain))
+    rules = [f"rule all:\n    input:\n        expand('t/{{i}}.{chain - 1}', i=range({chains}))\n"]
+    for k in range(chain):
+        source = f"    input:\n        't/{{i}}.{k - 1}',\n" if k else ""
+        rules.append(
+            f"rule r{k}:\n{source}    output:\n        't/{{i}}.{k}',\n"
+            "    shell:\n        'touch {output}'\n"
+        )
+    snakefile = run / "Snakefile"
+    snakefile.write_text("\n\n".join(rules))
+    return snakefile
+
+
+def measure_trivial(pairs: int, jobs: int, root: Path) -> dict:
+    """The trivial workflow with concord's job count for `pairs` pairs, timed once."""
+    run = root / f"trivial{pairs}"
+    snakefile = write_trivial(run, jobs, chain=round(jobs / pairs))
+    cmd = [str(SNAKEMAKE), "--snakefile", str(snakefile), "--directory", str(run), "-n"]
+    before = load()
+    out = run / "dry-run.txt"
+    with out.open("w") as fh:
+        t = timed(cmd, stdout=fh, stderr=fh)
+    n = job_count(out.read_text())
+    print(
+        f"trivial workflow, {n} jobs: {t.wall_s:.1f} s wall, {t.cpu_s:.1f} s CPU, "
+        f"peak {t.peak_mib:.0f} MiB ({before} before, {load()} after)",
+        flush=True,
+    )
+    shutil.rmtree(run)
+    return {"jobs": n, "wall": t.wall_s, "cpu": t.cpu_s, "peak": t.peak_mib}
+
+
 def job_count(dry_run_output: str) -> int:
     """The `total N` line of the dry run's job table."""
     totals = re.findall(r"^total\s+(\d+)\s*$", dry_run_output, re.MULTILINE)
@@ -133,6 +172,11 @@ def main() -> None:
     parser.add_argument("--pairs", default="200,1000,10000")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--once-from", type=int, default=10000)
+    parser.add_argument(
+        "--trivial",
+        action="store_true",
+        help="also time a do-nothing workflow of the same job count (Snakemake's own cost)",
+    )
     args = parser.parse_args()
     sizes = [int(p) for p in args.pairs.split(",")]
     rows = []
@@ -140,6 +184,8 @@ def main() -> None:
         for pairs in sizes:
             repeat = 1 if pairs >= args.once_from else args.repeat
             rows.append(measure(pairs, repeat, Path(tmp)))
+            if args.trivial:
+                rows[-1]["trivial"] = measure_trivial(pairs, rows[-1]["jobs"], Path(tmp))
     # the CPU seconds are what the machine's other load leaves alone (the wall time is not)
     print("\npairs    jobs  jobs/pair  wall s  CPU s  peak MiB  s/pair  CPU ms/job  runs")
     for r in rows:
@@ -148,6 +194,14 @@ def main() -> None:
             f"{r['cpu']:>6.1f} {r['peak']:>9.0f} {r['wall'] / r['pairs']:>7.3f} "
             f"{1000 * r['cpu'] / r['jobs']:>11.2f} {r['n']:>5}"
         )
+    for r in rows:
+        if "trivial" in r:
+            t = r["trivial"]
+            print(
+                f"{r['pairs']:>5} pairs: Snakemake alone (trivial jobs) {t['cpu']:.1f} s CPU of "
+                f"concord's {r['cpu']:.1f} s ({100 * t['cpu'] / r['cpu']:.0f} %), "
+                f"{1000 * t['cpu'] / t['jobs']:.2f} ms/job, peak {t['peak']:.0f} MiB"
+            )
     figures, met = [], []
     for r in rows:
         figures.append(
