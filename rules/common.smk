@@ -107,7 +107,8 @@ wildcard_constraints:
 
 
 # the DNA-only and RNA-only rules' sample constraint: the id syntax too (no path of one kind of
-# sample is the path of a rule of the other, so the rules stay unambiguous without a list)
+# sample is the path of a rule of the other, so the rules stay unambiguous without a list); their
+# input functions refuse a sample of the other assay (workflow_inputs.require_assay)
 DNA_SAMPLE = wi.ID
 RNA_SAMPLES = wi.rna_samples(SHEETS)
 RNA_SAMPLE = wi.ID
@@ -195,6 +196,10 @@ def revert_selection(wildcards):
 
 def read_group(wildcards):
     return wi.read_group(SHEETS, wildcards.sample, wildcards.unit, config["centre"])
+
+
+def dna_unit_reads(wildcards):
+    return wi.dna_unit_reads(SHEETS, wildcards.sample, wildcards.unit)
 
 
 def sample_unit_bams(wildcards):

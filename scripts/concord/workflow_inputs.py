@@ -36,6 +36,7 @@ class SheetIndex:
     sample_units: dict[str, list[str]]  # sample -> its unit ids, sheet order
     first_pair_of_patient: dict[str, Pair]
     first_pair_of_normal: dict[str, Pair]
+    assay: dict[str, str]  # sample -> dna | rna
 
 
 _INDEXES: dict[int, tuple[Sheets, SheetIndex]] = {}
@@ -55,13 +56,24 @@ def sheet_index(sheets: Sheets) -> SheetIndex:
     for p in sheets.pairs:
         by_patient.setdefault(p.patient, p)
         by_normal.setdefault(p.normal, p)
-    index = SheetIndex(units, sample_units, by_patient, by_normal)
+    assay = dict(zip(sheets.samples["sample_id"], sheets.samples["assay"], strict=True))
+    index = SheetIndex(units, sample_units, by_patient, by_normal, assay)
     _INDEXES[id(sheets)] = (sheets, index)
     return index
 
 
 def unit_row(sheets: Sheets, sample: str, unit: str) -> dict[str, str]:
     return sheet_index(sheets).units[(sample, unit)]
+
+
+def require_assay(sheets: Sheets, sample: str, assay: str, why: str) -> None:
+    """Refuse a job for a sample of the other assay (a target asked for by hand: the wildcard
+    constraints are the id syntax, so they cannot tell a DNA sample from an RNA one)."""
+    found = sheet_index(sheets).assay.get(sample)
+    if found != assay:
+        article = "an" if found == "rna" else "a"
+        what = f"{article} {found.upper()} sample" if found else "not in the sample sheet"
+        raise InputError(f"sample {sample!r} is {what}: {why}")
 
 
 def keyed(template: str, wildcard: str, values: Iterable[str]) -> dict[str, str]:
@@ -145,12 +157,23 @@ def _sample_units(sheets: Sheets, sample: str) -> list[str]:
     return sheet_index(sheets).sample_units[sample]
 
 
+def dna_unit_reads(sheets: Sheets, sample: str, unit: str) -> dict[str, str]:
+    """The trimmed reads bwa mem aligns: DNA units only."""
+    require_assay(sheets, sample, "dna", "only DNA samples are aligned (bwa mem)")
+    return {
+        "r1": paths.TRIMMED_R1.format(sample=sample, unit=unit),
+        "r2": paths.TRIMMED_R2.format(sample=sample, unit=unit),
+    }
+
+
 def sample_unit_bams(sheets: Sheets, sample: str) -> list[str]:
+    require_assay(sheets, sample, "dna", "only DNA samples are aligned (bwa mem)")
     return [paths.UNIT_BAM.format(sample=sample, unit=u) for u in _sample_units(sheets, sample)]
 
 
 def rna_sample_fastqs(sheets: Sheets, sample: str) -> dict[str, list[str]]:
     """The trimmed reads of every unit of the sample, in sheet order (salmon reads them as one)."""
+    require_assay(sheets, sample, "rna", "only RNA samples are quantified (salmon)")
     units = _sample_units(sheets, sample)
     return {
         "r1": [paths.TRIMMED_R1.format(sample=sample, unit=u) for u in units],
