@@ -3,8 +3,7 @@
 
 rule bwa_mem:
     input:
-        r1=paths.TRIMMED_R1,
-        r2=paths.TRIMMED_R2,
+        unpack(dna_unit_reads),
         index=multiext(paths.REFERENCE, *paths.BWA_INDEX_EXTENSIONS),
         ref=paths.REFERENCE,
         digests=paths.CONTIG_DIGESTS,

@@ -92,21 +92,26 @@ except runlock.AnotherRun as error:
     ) from None
 
 
+# Sheet ids by their syntax, not their list (concord.workflow_inputs.ID: a list would cost time
+# in proportion to the sheet for every job); which ids exist is the input functions' business.
 wildcard_constraints:
-    sample=wi.alternation(SHEETS.samples["sample_id"]),
-    unit=wi.alternation(SHEETS.units["unit_id"]),
-    patient=wi.alternation(SHEETS.samples["patient_id"]),
-    tumor=wi.alternation(p.tumor for p in SHEETS.pairs) or "NO_PAIR",
-    normal=wi.alternation(p.normal for p in SHEETS.pairs) or "NO_PAIR",
+    sample=wi.ID,
+    unit=wi.ID,
+    patient=wi.ID,
+    tumor=wi.PAIR_ID,
+    normal=wi.PAIR_ID,
     chunk=r"\d+",
     kind="somatic|germline",
     which="|".join(wi.CONFORMANCE_SETS),
     env="|".join(versions.ENVIRONMENTS),
 
 
-DNA_SAMPLE = wi.alternation(wi.dna_samples(SHEETS))
+# the DNA-only and RNA-only rules' sample constraint: the id syntax too (no path of one kind of
+# sample is the path of a rule of the other, so the rules stay unambiguous without a list); their
+# input functions refuse a sample of the other assay (workflow_inputs.require_assay)
+DNA_SAMPLE = wi.ID
 RNA_SAMPLES = wi.rna_samples(SHEETS)
-RNA_SAMPLE = wi.alternation(RNA_SAMPLES) or "NO_RNA_SAMPLE"
+RNA_SAMPLE = wi.ID
 N_CHUNKS = config["calling"]["chunks"]
 HAS_PANEL = bool(config["panel"])
 SHARE_PLAN = sharing.share_plan(SHEETS, CONSENTS, HAS_PANEL) if SHARE else None
@@ -191,6 +196,10 @@ def revert_selection(wildcards):
 
 def read_group(wildcards):
     return wi.read_group(SHEETS, wildcards.sample, wildcards.unit, config["centre"])
+
+
+def dna_unit_reads(wildcards):
+    return wi.dna_unit_reads(SHEETS, wildcards.sample, wildcards.unit)
 
 
 def sample_unit_bams(wildcards):

@@ -105,16 +105,18 @@ rule fastp:
         """
 
 
-rule samtools_stats:
+# samtools stats and flagstat of one BAM in one job: two reads of seconds each
+rule samtools_qc:
     input:
         bam=paths.BAM,
         ref=paths.REFERENCE,
     output:
-        paths.SAMTOOLS_STATS,
+        stats=paths.SAMTOOLS_STATS,
+        flagstat=paths.FLAGSTAT,
     log:
-        "logs/qc/samtools_stats/{sample}.log",
+        "logs/qc/samtools_qc/{sample}.log",
     benchmark:
-        "benchmarks/qc/samtools_stats/{sample}.tsv"
+        "benchmarks/qc/samtools_qc/{sample}.tsv"
     group:
         "bam_qc"
     conda:
@@ -124,28 +126,10 @@ rule samtools_stats:
         mem_mb=mem_mb_on_attempt(1000),
         runtime=60,
     shell:
-        "samtools stats --reference {input.ref} {input.bam} > {output} 2> {log}"
-
-
-rule samtools_flagstat:
-    input:
-        bam=paths.BAM,
-    output:
-        paths.FLAGSTAT,
-    log:
-        "logs/qc/samtools_flagstat/{sample}.log",
-    benchmark:
-        "benchmarks/qc/samtools_flagstat/{sample}.tsv"
-    group:
-        "bam_qc"
-    conda:
-        "../envs/samtools.yaml"
-    threads: 1
-    resources:
-        mem_mb=mem_mb_on_attempt(500),
-        runtime=30,
-    shell:
-        "samtools flagstat {input.bam} > {output} 2> {log}"
+        """
+        (samtools stats --reference {input.ref} {input.bam} >{output.stats} \
+            && samtools flagstat {input.bam} >{output.flagstat}) 2>{log}
+        """
 
 
 rule mosdepth:

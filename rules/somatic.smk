@@ -117,9 +117,13 @@ rule somatic_vcf:
         evidence=paths.FRAGMENT_EVIDENCE,
         digests=paths.CONTIG_DIGESTS,
         versions=paths.SOFTWARE_VERSIONS,
+        ref=paths.REFERENCE,
+        fai=paths.REFERENCE_FAI,
     output:
         vcf=paths.SOMATIC_VCF,
         tbi=paths.SOMATIC_TBI,
+        # checked against the spec in the same job (concord.vcfspec), as validate_vcf.py does
+        validation=paths.SOMATIC_VALIDATION,
     log:
         "logs/somatic/somatic_vcf/{patient}/{tumor}_vs_{normal}.log",
     benchmark:
@@ -145,9 +149,13 @@ rule germline_vcf:
         unpack(germline_evidence),
         digests=paths.CONTIG_DIGESTS,
         versions=paths.SOFTWARE_VERSIONS,
+        ref=paths.REFERENCE,
+        fai=paths.REFERENCE_FAI,
     output:
         vcf=paths.GERMLINE_VCF,
         tbi=paths.GERMLINE_TBI,
+        # checked against the spec in the same job (concord.vcfspec), as validate_vcf.py does
+        validation=paths.GERMLINE_VALIDATION,
     log:
         "logs/germline/germline_vcf/{patient}/{normal}.log",
     benchmark:
@@ -166,25 +174,3 @@ rule germline_vcf:
         caller_options=FREEBAYES_OPTIONS,
     script:
         "../scripts/standard_vcf.py"
-
-
-rule validate_vcf:
-    input:
-        vcf=paths.STANDARD_VCF,
-        tbi=f"{paths.STANDARD_VCF}.tbi",
-        ref=paths.REFERENCE,
-        fai=paths.REFERENCE_FAI,
-    output:
-        paths.STANDARD_VALIDATION,
-    log:
-        "logs/{kind}/validate/{patient}/{name}.log",
-    group:
-        "standard_vcf"
-    conda:
-        "../envs/python.yaml"
-    threads: 1
-    resources:
-        mem_mb=mem_mb_on_attempt(1000),
-        runtime=30,
-    script:
-        "../scripts/validate_vcf.py"

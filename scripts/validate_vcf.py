@@ -1,6 +1,7 @@
 """Check a VCF against the concord spec; fail with every problem named.
 
-In the workflow: rule validate_vcf. By hand:
+In the workflow: inside the writer (rules somatic_vcf and germline_vcf, scripts/standard_vcf.py).
+By hand:
     python scripts/validate_vcf.py --kind somatic --reference genome.fa FILE.vcf.gz
 """
 
@@ -10,16 +11,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from concord.vcfspec import SPEC_VERSION, validate_vcf  # noqa: E402
+from concord.vcfspec import validate_vcf, validation_text  # noqa: E402
 
 
 def main(vcf: str, kind: str, reference: str, report: str | None = None) -> int:
     errors = validate_vcf(vcf, kind, reference)
-    text = (
-        "\n".join(errors)
-        if errors
-        else f"{vcf}: conforms to the concord {kind} VCF spec v{SPEC_VERSION}"
-    )
+    text = validation_text(vcf, kind, errors)
     if report and not errors:
         Path(report).write_text(text + "\n")
     print(text, file=sys.stderr if errors else sys.stdout)

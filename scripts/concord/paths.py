@@ -52,7 +52,7 @@ JOINT_VCF = f"{RESULTS}/somatic/{{patient}}/{{tumor}}_vs_{{normal}}.joint.vcf.gz
 JOINT_TBI = f"{JOINT_VCF}.tbi"
 # every candidate allele of the pair with its fragment evidence (the somatic model's input)
 FRAGMENT_EVIDENCE = f"{RESULTS}/somatic/{{patient}}/{{tumor}}_vs_{{normal}}.evidence.tsv.gz"
-# somatic and germline VCFs share one layout, so validation and stats have one rule each
+# somatic and germline VCFs share one layout, so their stats have one rule
 STANDARD_PREFIX = f"{RESULTS}/{{kind}}/{{patient}}/{{name}}.{{kind}}"
 STANDARD_VCF = f"{STANDARD_PREFIX}.vcf.gz"
 STANDARD_VALIDATION = f"{STANDARD_PREFIX}.validation.txt"

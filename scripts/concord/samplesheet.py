@@ -20,6 +20,10 @@ import yaml
 
 from concord.errors import InputError
 
+# A pair's files are named <tumour>_vs_<normal>: neither id may contain the separator, so that
+# the name splits one way only (the workflow's wildcard constraints rely on it).
+PAIR_SEPARATOR = "_vs_"
+
 # Unit columns a sheet may leave out; the loaded sheet has them all, empty where absent.
 OPTIONAL_UNIT_COLUMNS = ("fastq_1", "fastq_2", "bam", "platform", "library_id", "flowcell", "lane")
 
@@ -327,5 +331,18 @@ def tumor_normal_pairs(samples: pd.DataFrame) -> list[Pair]:
                 f"{where}: patient {row.patient_id!r} has {len(found)} normal DNA samples "
                 f"({', '.join(found)}); exactly one is needed to pair tumour {row.sample_id!r}"
             )
+        for sample in (row.sample_id, found[0]):
+            if PAIR_SEPARATOR in sample:
+                raise InputError(
+                    f"{path}: line {row_line(samples, _sheet_row(samples, sample))}, column "
+                    f"'sample_id': {sample!r} contains {PAIR_SEPARATOR!r}, which separates "
+                    f"the tumour and normal ids in a pair's file names "
+                    f"(<tumour>{PAIR_SEPARATOR}<normal>); rename the sample"
+                )
         pairs.append(Pair(row.patient_id, row.sample_id, found[0]))
     return pairs
+
+
+def _sheet_row(samples: pd.DataFrame, sample: str) -> int:
+    """The position (sheet order) of the sample's row."""
+    return list(samples["sample_id"]).index(sample)

@@ -80,7 +80,8 @@ def share_plan(sheets: Sheets, consents: dict[str, Consent], panel: bool) -> Sha
     first = wi.first_pair_per_patient(sheets)
     brca = [p.patient for p in first if panel and p.tumor in ok and p.normal in ok]
     rna = [s for s in wi.rna_samples(sheets) if s in ok]
-    units = {s: list(sheets.units.loc[sheets.units["sample_id"] == s, "unit_id"]) for s in shared}
+    sample_units = wi.sheet_index(sheets).sample_units
+    units = {s: list(sample_units[s]) for s in shared}
     return SharePlan(
         shared=shared,
         excluded=[s for s in samples if s not in ok],
@@ -166,7 +167,7 @@ def share_params(
 
 def unit_source_files(sheets: Sheets, sample: str, unit: str) -> dict[str, str]:
     """The files a unit's reads came in: its FASTQ pair, or its BAM/CRAM."""
-    row = sheets.units.loc[(sample, unit)]
+    row = wi.unit_row(sheets, sample, unit)
     if row["bam"]:
         return {"bam": row["bam"]}
     return {"r1": row["fastq_1"], "r2": row["fastq_2"]}

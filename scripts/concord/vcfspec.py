@@ -198,6 +198,15 @@ def is_normalized(pos: int, ref: str, alt: str) -> str | None:
 # --- validation ----------------------------------------------------------------------------
 
 
+def validation_text(path: str | Path, kind: str, errors: list[str]) -> str:
+    """What a validation reports: every problem, one a line, or that the file conforms."""
+    return (
+        "\n".join(errors)
+        if errors
+        else f"{path}: conforms to the concord {kind} VCF spec v{SPEC_VERSION}"
+    )
+
+
 _HEADER_FIELD = re.compile(r"^##(INFO|FORMAT|FILTER)=<ID=([^,>]+)(?:,Number=([^,]+),Type=([^,]+))?")
 
 

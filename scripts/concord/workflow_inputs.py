@@ -6,21 +6,74 @@ without a running workflow. Every path comes from concord.paths.
 
 from __future__ import annotations
 
-import re
 import shlex
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from concord import paths
 from concord.chunks import chunk_ids
 from concord.conformance import CERTIFICATE_MATRICES, CONFORMANCE_SETS
 from concord.errors import InputError
-from concord.samplesheet import Pair, Sheets
+from concord.samplesheet import PAIR_SEPARATOR, Pair, Sheets
+
+# The wildcard constraints of sheet ids: their syntax (rules/schemas/*.schema.yaml), not their
+# list. Snakemake writes a constraint into every path template of every rule and scans that text
+# each time it fills a template in, so an alternation of the sheet's ids cost time in proportion
+# to the sheet per job (the dry run's time grew with the square of the sheet). An id never holds
+# '/', '.' or '{'; a pair's files are named "{tumor}_vs_{normal}", so the DNA ids of a pair may
+# not contain "_vs_" (concord.samplesheet refuses them) and the split of such a name is unique.
+ID = r"[A-Za-z0-9][A-Za-z0-9_-]*"
+PAIR_ID = rf"[A-Za-z0-9](?:(?!{PAIR_SEPARATOR})[A-Za-z0-9_-])*"
 
 
-def alternation(values: Iterable[str]) -> str:
-    """A wildcard constraint that matches exactly the given ids."""
-    return "|".join(re.escape(v) for v in sorted(set(values), key=lambda v: (-len(v), v)))
+@dataclass(frozen=True)
+class SheetIndex:
+    """The sheets' lookups that input functions make once per job, as dicts (built once per
+    Sheets): a job's input function must not scan the sheet, or the DAG costs the square of it."""
+
+    units: dict[tuple[str, str], dict[str, str]]  # (sample, unit) -> the unit's row
+    sample_units: dict[str, list[str]]  # sample -> its unit ids, sheet order
+    first_pair_of_patient: dict[str, Pair]
+    first_pair_of_normal: dict[str, Pair]
+    assay: dict[str, str]  # sample -> dna | rna
+
+
+_INDEXES: dict[int, tuple[Sheets, SheetIndex]] = {}
+
+
+def sheet_index(sheets: Sheets) -> SheetIndex:
+    cached = _INDEXES.get(id(sheets))
+    if cached is not None and cached[0] is sheets:
+        return cached[1]
+    units: dict[tuple[str, str], dict[str, str]] = {}
+    sample_units: dict[str, list[str]] = {}
+    for row in sheets.units.to_dict(orient="records"):
+        units[(row["sample_id"], row["unit_id"])] = row
+        sample_units.setdefault(row["sample_id"], []).append(row["unit_id"])
+    by_patient: dict[str, Pair] = {}
+    by_normal: dict[str, Pair] = {}
+    for p in sheets.pairs:
+        by_patient.setdefault(p.patient, p)
+        by_normal.setdefault(p.normal, p)
+    assay = dict(zip(sheets.samples["sample_id"], sheets.samples["assay"], strict=True))
+    index = SheetIndex(units, sample_units, by_patient, by_normal, assay)
+    _INDEXES[id(sheets)] = (sheets, index)
+    return index
+
+
+def unit_row(sheets: Sheets, sample: str, unit: str) -> dict[str, str]:
+    return sheet_index(sheets).units[(sample, unit)]
+
+
+def require_assay(sheets: Sheets, sample: str, assay: str, why: str) -> None:
+    """Refuse a job for a sample of the other assay (a target asked for by hand: the wildcard
+    constraints are the id syntax, so they cannot tell a DNA sample from an RNA one)."""
+    found = sheet_index(sheets).assay.get(sample)
+    if found != assay:
+        article = "an" if found == "rna" else "a"
+        what = f"{article} {found.upper()} sample" if found else "not in the sample sheet"
+        raise InputError(f"sample {sample!r} is {what}: {why}")
 
 
 def keyed(template: str, wildcard: str, values: Iterable[str]) -> dict[str, str]:
@@ -49,7 +102,7 @@ def fastp_reports(sheets: Sheets) -> list[str]:
 
 def unit_fastqs(sheets: Sheets, sample: str, unit: str) -> dict[str, str]:
     """The unit's reads for trimming: its FASTQs, or those reverted from its BAM/CRAM."""
-    row = sheets.units.loc[(sample, unit)]
+    row = unit_row(sheets, sample, unit)
     if row["bam"]:
         return {
             "r1": paths.REVERTED_R1.format(sample=sample, unit=unit),
@@ -61,13 +114,13 @@ def unit_fastqs(sheets: Sheets, sample: str, unit: str) -> dict[str, str]:
 def fastq_verdict(sheets: Sheets, sample: str, unit: str) -> list[str]:
     """The content check's verdict on a FASTQ unit's files (none for a BAM/CRAM unit, whose
     FASTQs samtools writes from a file whose header and first reads were checked)."""
-    if sheets.units.loc[(sample, unit), "bam"]:
+    if unit_row(sheets, sample, unit)["bam"]:
         return []
     return [paths.FASTQ_CHECK.format(sample=sample, unit=unit)]
 
 
 def unit_bam(sheets: Sheets, sample: str, unit: str) -> str:
-    bam = sheets.units.loc[(sample, unit), "bam"]
+    bam = unit_row(sheets, sample, unit)["bam"]
     if not bam:
         raise InputError(f"unit {unit!r} of sample {sample!r} is FASTQ: nothing to revert")
     return bam
@@ -76,13 +129,13 @@ def unit_bam(sheets: Sheets, sample: str, unit: str) -> str:
 def revert_selection(sheets: Sheets, sample: str, unit: str) -> str:
     """samtools view's option selecting the unit's read group ('' when the unit is the whole
     file), quoted for the shell."""
-    group = sheets.units.loc[(sample, unit)].get("read_group")
+    group = unit_row(sheets, sample, unit).get("read_group")
     return f"-r {shlex.quote(group)}" if group else ""
 
 
 def read_group(sheets: Sheets, sample: str, unit: str, centre: str) -> str:
     """The @RG line for bwa (tabs written as \\t, as bwa -R expects)."""
-    row = sheets.units.loc[(sample, unit)]
+    row = unit_row(sheets, sample, unit)
     library = row.get("library_id") or sample
     platform_unit = (
         ".".join(x for x in (row.get("flowcell"), row.get("lane")) if x)
@@ -101,15 +154,26 @@ def read_group(sheets: Sheets, sample: str, unit: str, centre: str) -> str:
 
 
 def _sample_units(sheets: Sheets, sample: str) -> list[str]:
-    return list(sheets.units.loc[sheets.units["sample_id"] == sample, "unit_id"])
+    return sheet_index(sheets).sample_units[sample]
+
+
+def dna_unit_reads(sheets: Sheets, sample: str, unit: str) -> dict[str, str]:
+    """The trimmed reads bwa mem aligns: DNA units only."""
+    require_assay(sheets, sample, "dna", "only DNA samples are aligned (bwa mem)")
+    return {
+        "r1": paths.TRIMMED_R1.format(sample=sample, unit=unit),
+        "r2": paths.TRIMMED_R2.format(sample=sample, unit=unit),
+    }
 
 
 def sample_unit_bams(sheets: Sheets, sample: str) -> list[str]:
+    require_assay(sheets, sample, "dna", "only DNA samples are aligned (bwa mem)")
     return [paths.UNIT_BAM.format(sample=sample, unit=u) for u in _sample_units(sheets, sample)]
 
 
 def rna_sample_fastqs(sheets: Sheets, sample: str) -> dict[str, list[str]]:
     """The trimmed reads of every unit of the sample, in sheet order (salmon reads them as one)."""
+    require_assay(sheets, sample, "rna", "only RNA samples are quantified (salmon)")
     units = _sample_units(sheets, sample)
     return {
         "r1": [paths.TRIMMED_R1.format(sample=sample, unit=u) for u in units],
@@ -142,7 +206,7 @@ def first_pair_per_patient(sheets: Sheets) -> list[Pair]:
 
 
 def _first_pair(sheets: Sheets, patient: str) -> Pair:
-    return next(p for p in first_pair_per_patient(sheets) if p.patient == patient)
+    return sheet_index(sheets).first_pair_of_patient[patient]
 
 
 def pair_path(template: str, pair: Pair) -> str:
@@ -174,7 +238,7 @@ def pair_chunk_vcfs(patient: str, tumor: str, normal: str, n_chunks: int) -> lis
 
 def germline_evidence(sheets: Sheets, normal: str) -> dict[str, str]:
     """The fragment evidence of the normal's first pair: its germline genotypes."""
-    pair = next(p for p in germline_pairs(sheets) if p.normal == normal)
+    pair = sheet_index(sheets).first_pair_of_normal[normal]
     return {"evidence": pair_path(paths.FRAGMENT_EVIDENCE, pair)}
 
 

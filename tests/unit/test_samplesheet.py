@@ -41,6 +41,19 @@ def test_rna_normal_does_not_pair_a_dna_tumour():
         tumor_normal_pairs(samples)
 
 
+@pytest.mark.parametrize("tumour, normal, line", [("F_vs_T", "F-N", 2), ("F-T", "F_vs_N", 3)])
+def test_a_pair_id_holding_the_pair_separator_is_refused(tumour, normal, line):
+    # "<tumour>_vs_<normal>" names a pair's files: the name must split one way only
+    samples = sheet([(tumour, "F", "tumor", "dna"), (normal, "F", "normal", "dna")])
+    with pytest.raises(InputError, match=rf"samples.tsv: line {line}, column 'sample_id'.*'_vs_'"):
+        tumor_normal_pairs(samples)
+
+
+def test_the_pair_separator_is_free_outside_pairs():
+    samples = sheet([("G_vs_R", "G", "tumor", "rna"), ("G_vs_N", "G", "normal", "dna")])
+    assert tumor_normal_pairs(samples) == []
+
+
 def test_two_normals_are_ambiguous():
     samples = sheet(
         [

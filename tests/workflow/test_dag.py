@@ -32,8 +32,7 @@ def test_demo_dag(workdir):
         "fastp": 8,  # every unit, RNA included
         "bwa_mem": 6,  # DNA units only
         "markdup": 4,  # one per DNA sample: units merged
-        "samtools_stats": 4,
-        "samtools_flagstat": 4,
+        "samtools_qc": 4,  # stats and flagstat of the BAM in one job
         "mosdepth": 4,
         "tool_version": 12,  # one per env the run uses: 8 tools, python, hgvs, share, multiqc
         "software_versions": 1,
@@ -43,7 +42,6 @@ def test_demo_dag(workdir):
         "fragment_evidence": 2,  # one per pair
         "somatic_vcf": 2,
         "germline_vcf": 2,  # one per normal
-        "validate_vcf": 4,
         "brca_regions": 1,
         "mosdepth_brca": 4,
         "brca_report": 2,  # one per patient
@@ -103,7 +101,24 @@ def test_prebuilt_indexes_are_linked_not_rebuilt(workdir, tmp_path_factory):
 def test_rna_samples_are_not_aligned_with_bwa(workdir, target):
     result = workdir.run("--dry-run", target)
     assert result.returncode != 0
-    assert "No rule to produce" in result.stdout + result.stderr
+    assert "sample 'PT01-rna' is an RNA sample: only DNA samples are aligned (bwa mem)" in (
+        result.stdout + result.stderr
+    )
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "results/expression/quant/PT01-tumor.quant.tsv",
+        "results/expression/salmon/PT01-normal/quant.sf",
+    ],
+)
+def test_dna_samples_are_not_quantified_with_salmon(workdir, target):
+    result = workdir.run("--dry-run", target)
+    assert result.returncode != 0
+    assert "is a DNA sample: only RNA samples are quantified (salmon)" in (
+        result.stdout + result.stderr
+    )
 
 
 def test_bam_units_are_reverted_then_trimmed_like_fastq_units(workdir, tmp_path_factory):
