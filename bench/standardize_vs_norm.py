@@ -15,9 +15,9 @@ Then times, --repeat times each:
       normalize  rule gather_joint_calls' pipeline (`bcftools annotate -x FORMAT/GQ |
                  bcftools norm -f REF -m -any --keep-sum AD -Oz` + `bcftools index -t`; one
                  input, so no `bcftools concat`),
-      classify + write  scripts/standard_vcf.py's main() for the somatic and the germline VCF
-                 (rules somatic_vcf, germline_vcf),
-      validate   scripts/validate_vcf.py on both (rule validate_vcf).
+      classify + write + validate  scripts/standard_vcf.py's main() for the somatic and the
+                 germline VCF (rules somatic_vcf, germline_vcf: each checks the VCF it wrote
+                 against the spec in the same job, concord.vcfspec).
 NOT included: the fragment evidence (rule fragment_evidence: reading both BAMs at every
 candidate, issue 14's evidence step). Its output, the evidence table the classification reads,
 is made here once (not timed) for every allele of the normalized joint VCF, with synthetic
@@ -257,17 +257,12 @@ def standard_command(kind: str, w: Path) -> list[str]:
     params = {"centre": "bench", "assembly": "synthetic", "samples": samples}
     code = (
         "import sys; sys.path.insert(0, 'scripts'); from standard_vcf import main; "
-        f"main({kind!r}, {str(w / 'evidence.tsv.gz')!r}, {str(w / 'genome.contigs.tsv')!r}, "
-        f"{str(w / 'versions.tsv')!r}, {params!r}, {FREEBAYES!r}, {str(w / kind)!r} + '.vcf.gz')"
+        f"sys.exit(main({kind!r}, {str(w / 'evidence.tsv.gz')!r}, "
+        f"{str(w / 'genome.contigs.tsv')!r}, "
+        f"{str(w / 'versions.tsv')!r}, {params!r}, {FREEBAYES!r}, {str(w / kind)!r} + '.vcf.gz', "
+        f"{str(w / 'genome.fa')!r}, {str(w / kind)!r} + '.validation.txt'))"
     )
     return [sys.executable, "-c", code]
-
-
-def validate_command(kind: str, w: Path) -> list[str]:
-    return [
-        sys.executable, str(REPO / "scripts/validate_vcf.py"), "--kind", kind,
-        "--reference", str(w / "genome.fa"), str(w / f"{kind}.vcf.gz"),
-    ]  # fmt: skip
 
 
 def prepare(w: Path, n: int) -> None:
@@ -294,7 +289,7 @@ def prepare(w: Path, n: int) -> None:
     stamp.touch()
 
 
-STEPS = ("normalize", "somatic", "germline", "validate somatic", "validate germline")
+STEPS = ("normalize", "somatic", "germline")
 
 
 def main() -> None:
@@ -311,8 +306,6 @@ def main() -> None:
         "normalize": normalize_command(ref, w / "joint.vcf", w / "joint.norm.vcf.gz"),
         "somatic": standard_command("somatic", w),
         "germline": standard_command("germline", w),
-        "validate somatic": validate_command("somatic", w),
-        "validate germline": validate_command("germline", w),
     }
     plain_cmd = ["bcftools", "norm", "-f", str(ref), "-m", "-any", "-Oz", "-o",
                  str(w / "plain.vcf.gz"), str(w / "joint.vcf")]  # fmt: skip
