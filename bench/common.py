@@ -82,3 +82,19 @@ def summary(name: str, figures: str, target: str, met: bool | None) -> None:
 def self_peak_mib() -> float:
     """Peak resident memory of this process so far."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed_together(cmds: list[list[str]], **kwargs) -> Timing:
+    """Run the commands at the same time, as independent jobs of one step are scheduled; the
+    wall time is until the last ends, the CPU seconds are summed, the peak is the largest."""
+    start = time.perf_counter()
+    procs = [subprocess.Popen(cmd, **kwargs) for cmd in cmds]
+    cpu, peak = 0.0, 0.0
+    for proc, cmd in zip(procs, cmds, strict=True):
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            raise subprocess.CalledProcessError(proc.returncode, cmd)
+        cpu += usage.ru_utime + usage.ru_stime
+        peak = max(peak, usage.ru_maxrss / 1024)
+    return Timing(time.perf_counter() - start, cpu, peak)
