@@ -98,3 +98,18 @@ def timed_together(cmds: list[list[str]], **kwargs) -> Timing:
         cpu += usage.ru_utime + usage.ru_stime
         peak = max(peak, usage.ru_maxrss / 1024)
     return Timing(time.perf_counter() - start, cpu, peak)
+
+
+def write_sheets(run: Path, config: dict, samples: list[str], units: list[str]) -> Path:
+    """Write a generated run's sample and unit sheets (lines with their headers) under
+    run/config, point the config at them and write it there; returns the config file."""
+    import yaml
+
+    (run / "config").mkdir()
+    (run / "config" / "samples.tsv").write_text("\n".join(samples) + "\n")
+    (run / "config" / "units.tsv").write_text("\n".join(units) + "\n")
+    config["samples"] = str(run / "config" / "samples.tsv")
+    config["units"] = str(run / "config" / "units.tsv")
+    configfile = run / "config" / "config.yaml"
+    configfile.write_text(yaml.safe_dump(config))
+    return configfile

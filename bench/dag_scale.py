@@ -29,7 +29,7 @@ import tempfile
 from pathlib import Path
 
 import yaml
-from common import REPO, median, summary, timed
+from common import REPO, median, summary, timed, write_sheets
 
 SNAKEMAKE = REPO / ".venv" / "bin" / "snakemake"
 KEY = "concord-bench-centre-key-" + "5f" * 20
@@ -74,14 +74,7 @@ def write_run(run: Path, pairs: int) -> Path:
                 os.link(one, path)
                 fastqs.append(str(path))
             units.append(f"{sample}\tL001\t{fastqs[0]}\t{fastqs[1]}\tILLUMINA\t{sample}-lib1")
-    (run / "config").mkdir()
-    (run / "config" / "samples.tsv").write_text("\n".join(samples) + "\n")
-    (run / "config" / "units.tsv").write_text("\n".join(units) + "\n")
-    config["samples"] = str(run / "config" / "samples.tsv")
-    config["units"] = str(run / "config" / "units.tsv")
-    configfile = run / "config" / "config.yaml"
-    configfile.write_text(yaml.safe_dump(config))
-    return configfile
+    return write_sheets(run, config, samples, units)
 
 
 def write_trivial(run: Path, jobs: int, chain: int) -> Path:

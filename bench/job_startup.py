@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 import yaml
+from common import write_sheets
 
 HERE = Path(__file__).resolve().parents[1]
 
@@ -52,14 +53,7 @@ def write_run(repo: Path, run: Path, pairs: int) -> Path:
                 path.write_bytes(gzip.compress(record, mtime=0))
                 fastqs.append(str(path))
             units.append(f"{sample}\tL001\t{fastqs[0]}\t{fastqs[1]}\tILLUMINA")
-    (run / "config").mkdir()
-    (run / "config" / "samples.tsv").write_text("\n".join(samples) + "\n")
-    (run / "config" / "units.tsv").write_text("\n".join(units) + "\n")
-    config["samples"] = str(run / "config" / "samples.tsv")
-    config["units"] = str(run / "config" / "units.tsv")
-    configfile = run / "config" / "config.yaml"
-    configfile.write_text(yaml.safe_dump(config))
-    return configfile
+    return write_sheets(run, config, samples, units)
 
 
 def write_large_gtf(repo: Path, run: Path, lines: int) -> str:
