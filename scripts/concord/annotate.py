@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import hgvs
@@ -163,24 +164,24 @@ class PanelAnnotator:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             var_c = self.mapper.g_to_c(var_g, m.transcript_id, alt_aln_method="splign")
-            hgvs_p = ""
-            # the p. name is only read when a coding term is (below); elsewhere (UTR, intron,
-            # up/downstream) it would be dropped, so hgvs is not asked for it
             if m.coding and var_c.posedit.edit.type != "sub":
                 # hgvs's c_to_p fills the c. variant's reference first (in place); so does
                 # concord whether or not it asks for the p. name, so the c. name is the same
                 # (fill_ref leaves a substitution as it is)
                 var_c.fill_ref(self.hdp, alt_ac=None, alt_aln_method=ALT_ALN_METHOD)
-            if m.coding and names_protein_change(m, var_c, start_g, end_g):
-                try:
-                    posedit = self.c_to_p(var_c).posedit
-                except hgvs.exceptions.HGVSError:
-                    posedit = None
-                # hgvs gives no posedit when it cannot translate (a CDS that does not fit the
-                # reference; annotation_check refuses those): the effect is unknown, "p.?"
-                hgvs_p = _cut_after_stop(f"p.{posedit}") if posedit is not None else "p.?"
+            named: list[str] = []
+
+            def protein() -> str:
+                # asked for by consequence_of only where it decides a coding term; elsewhere
+                # (UTR, intron, up/downstream) the p. name would be dropped, so hgvs is not
+                # asked for it
+                if not named:
+                    named.append(self.protein_name(var_c) if m.coding else "")
+                return named[0]
+
+            consequence = consequence_of(m, var_c, protein, start_g, end_g, len(alt) - len(ref))
+        hgvs_p = named[0] if named else ""
         exon, intron = exon_or_intron(m, start_g, end_g)
-        consequence = consequence_of(m, var_c, hgvs_p, start_g, end_g, len(alt) - len(ref))
         return Annotation(
             gene=m.gene,
             transcript=m.transcript_id,
@@ -191,6 +192,16 @@ class PanelAnnotator:
             exon=exon,
             intron=intron,
         )
+
+    def protein_name(self, var_c) -> str:
+        """The p. name of a coding c. variant whose reference is filled."""
+        try:
+            posedit = self.c_to_p(var_c).posedit
+        except hgvs.exceptions.HGVSError:
+            posedit = None
+        # hgvs gives no posedit when it cannot translate (a CDS that does not fit the
+        # reference; annotation_check refuses those): the effect is unknown, "p.?"
+        return _cut_after_stop(f"p.{posedit}") if posedit is not None else "p.?"
 
     def c_to_p(self, var_c):
         """hgvs's VariantMapper.c_to_p step by step (hgvs 1.5.7: the transcript's reference
@@ -242,20 +253,6 @@ def substitution_variant(accession: str, g: int, ref: str, alt: str):
     )
 
 
-def names_protein_change(m: TranscriptModel, var_c, start: int, end: int) -> bool:
-    """Whether consequence_of reads the p. name: the variant is inside the transcript and one
-    of its ends is an exonic base, and not all exonic ends are in one UTR."""
-    tx_lo, tx_hi = m.exons[0][0], m.exons[-1][1]
-    if end <= tx_lo or start >= tx_hi:
-        return False
-    exonic = [p for p in (var_c.posedit.pos.start, var_c.posedit.pos.end) if not p.offset]
-    if not exonic:
-        return False
-    if all(p.datum == hgvs.location.Datum.CDS_END for p in exonic):
-        return False
-    return not all(p.base < 1 for p in exonic)
-
-
 def _cut_after_stop(p: str) -> str:
     """hgvs spells residues after a new stop in a delins (delinsGluTerSer); HGVS ends at Ter."""
     return re.sub(r"(delins(?:[A-Z][a-z]{2})*?Ter)(?:[A-Z][a-z]{2})+\)$", r"\1)", p)
@@ -289,9 +286,15 @@ def exon_or_intron(m: TranscriptModel, start: int, end: int) -> tuple[str, str]:
 
 
 def consequence_of(
-    m: TranscriptModel, var_c, hgvs_p: str, start: int, end: int, length_change: int = 0
+    m: TranscriptModel,
+    var_c,
+    protein: Callable[[], str],
+    start: int,
+    end: int,
+    length_change: int = 0,
 ) -> str:
-    """The most severe Sequence Ontology term for the variant on this transcript."""
+    """The most severe Sequence Ontology term for the variant on this transcript; `protein`
+    gives its p. name, called only where a coding term depends on it."""
     tx_lo, tx_hi = m.exons[0][0], m.exons[-1][1]
     if end <= tx_lo or start >= tx_hi:
         upstream = (end <= tx_lo) == (m.strand == "+")
@@ -316,7 +319,7 @@ def consequence_of(
         elif all(p.base < 1 for p in exonic):
             terms.add("5_prime_UTR_variant")
         else:
-            terms.add(_coding_term(var_c, hgvs_p, length_change))
+            terms.add(_coding_term(var_c, protein(), length_change))
         if _near_exon_boundary(m, start, end):
             terms.add("splice_region_variant")
     return min(terms, key=SEVERITY.index)
