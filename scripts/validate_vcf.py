@@ -11,28 +11,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from concord.vcfspec import validate_vcf, validation_text  # noqa: E402
+from concord.vcfspec import check_vcf  # noqa: E402
 
 
-def main(vcf: str, kind: str, reference: str, report: str | None = None) -> int:
-    errors = validate_vcf(vcf, kind, reference)
-    text = validation_text(vcf, kind, errors)
-    if report and not errors:
-        Path(report).write_text(text + "\n")
+def main(vcf: str, kind: str, reference: str) -> int:
+    errors, text = check_vcf(vcf, kind, reference)
     print(text, file=sys.stderr if errors else sys.stdout)
     return 1 if errors else 0
 
 
 if __name__ == "__main__":
-    if "snakemake" in globals():
-        sys.exit(
-            main(
-                snakemake.input.vcf,  # noqa: F821
-                snakemake.wildcards.kind,  # noqa: F821
-                snakemake.input.ref,  # noqa: F821
-                snakemake.output[0],  # noqa: F821
-            )
-        )
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kind", choices=("somatic", "germline"), required=True)
     parser.add_argument("--reference", required=True)

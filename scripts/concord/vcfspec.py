@@ -198,13 +198,18 @@ def is_normalized(pos: int, ref: str, alt: str) -> str | None:
 # --- validation ----------------------------------------------------------------------------
 
 
-def validation_text(path: str | Path, kind: str, errors: list[str]) -> str:
-    """What a validation reports: every problem, one a line, or that the file conforms."""
-    return (
-        "\n".join(errors)
-        if errors
-        else f"{path}: conforms to the concord {kind} VCF spec v{SPEC_VERSION}"
-    )
+def check_vcf(
+    path: str | Path, kind: str, reference: str, report: str | Path | None = None
+) -> tuple[list[str], str]:
+    """Validate a VCF (validate_vcf) and say what it found: every problem, one a line, or that
+    the file conforms, which is then also written to `report` if one is given."""
+    errors = validate_vcf(path, kind, reference)
+    if errors:
+        return errors, "\n".join(errors)
+    text = f"{path}: conforms to the concord {kind} VCF spec v{SPEC_VERSION}"
+    if report:
+        Path(report).write_text(text + "\n")
+    return errors, text
 
 
 _HEADER_FIELD = re.compile(r"^##(INFO|FORMAT|FILTER)=<ID=([^,>]+)(?:,Number=([^,]+),Type=([^,]+))?")
