@@ -445,25 +445,23 @@ def _format(value) -> str:
     return str(value)
 
 
-def _parse(name: str, text: str):
-    if name.endswith("_quals"):
-        if text == ".":
-            return ()
-        return tuple(tuple(map(int, item.split(":"))) for item in text.split(","))
-    if name == "alt_end_distance":
-        return None if text == "." else float(text)
-    return int(text)
+def _parse_quals(text: str) -> tuple:
+    """A quality histogram from its table text ("q:n,q:n", "." when empty)."""
+    if text == ".":
+        return ()
+    return tuple(tuple(map(int, item.split(":"))) for item in text.split(","))
 
 
 def _parsers() -> list:
-    """One parser per SAMPLE_FIELDS column (what _parse does for its name), quality histograms
-    remembered by their text: most sites share a few histograms' texts."""
+    """One parser per SAMPLE_FIELDS column, chosen by its name once: quality histograms
+    (remembered by their text: most sites share a few histograms' texts), the ALT fragments'
+    distance from the read end (a float, "." for none) and counts (int)."""
     remembered: dict[str, tuple] = {}
 
     def quals(text: str) -> tuple:
         value = remembered.get(text)
         if value is None:
-            value = remembered[text] = _parse("_quals", text)
+            value = remembered[text] = _parse_quals(text)
         return value
 
     def distance(text: str) -> float | None:
