@@ -294,16 +294,12 @@ def quantify_sample(
     )
 
 
-def length_scaled_counts(gene_tpm: np.ndarray, gene_len: np.ndarray, counts: np.ndarray):
-    """tximport countsFromAbundance='lengthScaledTPM' at gene level: TPM x mean gene length over
-    samples, scaled to each sample's total count. No samples (all failed QC): no columns."""
+def length_scaled_counts(gene_tpm: np.ndarray, mean_len: np.ndarray | None, count_totals):
+    """tximport countsFromAbundance='lengthScaledTPM' at gene level: TPM x each gene's mean
+    length over samples, scaled to each sample's total count. No samples (all failed QC): no
+    columns (and no mean length)."""
     if gene_tpm.shape[1] == 0:
         return np.zeros_like(gene_tpm)
-    return _length_scaled(gene_tpm, gene_len.mean(axis=1), counts.sum(axis=0))
-
-
-def _length_scaled(gene_tpm: np.ndarray, mean_len: np.ndarray, count_totals: np.ndarray):
-    """length_scaled_counts from the genes' mean lengths and the samples' total counts."""
     scaled = gene_tpm * mean_len[:, None]
     totals = scaled.sum(axis=0)
     scaled *= count_totals / np.where(totals > 0, totals, 1)
@@ -417,9 +413,7 @@ def iter_matrices(stack: QuantStack, release: bool = False) -> Iterator[tuple[st
         stack.count = None
     gene_tpm = stack.gene_matrix(stack.tpm)
     yield "genes.tpm", Matrix(gene_cols, gene_tpm, stack.samples)
-    scaled = (
-        _length_scaled(gene_tpm, mean_len, count_totals) if n_samples else np.zeros_like(gene_tpm)
-    )
+    scaled = length_scaled_counts(gene_tpm, mean_len, count_totals)
     del gene_tpm
     yield "genes.length_scaled_counts", Matrix(gene_cols, scaled, stack.samples)
     del scaled
