@@ -134,7 +134,7 @@ lint: venv demo-key
 # Performance benchmarks (not part of `make test`: they take long and want an idle machine).
 # Each prints per-run figures and one `BENCH name: ...` summary line with its exact command;
 # the summary lines are collected in bench/last-run.txt. Tables: docs/benchmarks.md.
-BENCHES := dag_scale cpu_utilisation alignment_floor annotate_vs_csq expression_matrices standardize_vs_norm
+BENCHES := dag_scale cpu_utilisation alignment_floor fastp_into_bwa annotate_vs_csq expression_matrices standardize_vs_norm
 BENCH_KIT ?= ../shared/conformance/brca-grch38-v1
 
 bench: setup

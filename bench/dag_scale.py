@@ -11,6 +11,7 @@ file (its table of jobs per rule gives the job count):
     snakemake --snakefile Snakefile --directory RUN --configfile RUN/config/config.yaml -n
 
     .venv/bin/python bench/dag_scale.py [--pairs 200,1000,10000] [--repeat 3] [--once-from 10000]
+        [--chunks N]
 
 Sizes of --once-from pairs and more are run once (a 10,000-pair dry run takes minutes).
 --trivial also times, once per size, a workflow of as many jobs that do nothing (chains as deep
@@ -37,9 +38,12 @@ CONSENT = "yes\tGRU\t\tPUB\tv2"
 TARGETS = {1000: (60.0, 1e9 / 2**20), 10000: (600.0, 8e9 / 2**20)}  # pairs: (s, MiB); GB = 1e9 B
 
 
-def write_run(run: Path, pairs: int) -> Path:
-    """A run directory for `pairs` patients (tumour + normal DNA, tumour RNA); its configfile."""
+def write_run(run: Path, pairs: int, chunks: int | None = None) -> Path:
+    """A run directory for `pairs` patients (tumour + normal DNA, tumour RNA); its configfile.
+    `chunks`: the config's `calling.chunks` (freebayes jobs per pair) instead of the demo's."""
     config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    if chunks is not None:
+        config.setdefault("calling", {})["chunks"] = chunks
     config["reference"]["fasta"] = str(REPO / config["reference"]["fasta"])
     config["annotation"] = {k: str(REPO / v) for k, v in config["annotation"].items()}
     config["share"]["duo"] = str((REPO / config["share"]["duo"]).resolve())
@@ -126,9 +130,9 @@ def load() -> str:
     return f"load {os.getloadavg()[0]:.2f}"
 
 
-def measure(pairs: int, repeat: int, root: Path) -> dict:
+def measure(pairs: int, repeat: int, root: Path, chunks: int | None = None) -> dict:
     run = root / f"pairs{pairs}"
-    configfile = write_run(run, pairs)
+    configfile = write_run(run, pairs, chunks)
     cmd = [
         str(SNAKEMAKE), "--snakefile", str(REPO / "Snakefile"), "--directory", str(run),
         "--configfile", str(configfile), "-n",
@@ -170,13 +174,18 @@ def main() -> None:
         action="store_true",
         help="also time a do-nothing workflow of the same job count (Snakemake's own cost)",
     )
+    parser.add_argument(
+        "--chunks",
+        type=int,
+        help="calling.chunks for every run (freebayes jobs per pair; default: the demo config's)",
+    )
     args = parser.parse_args()
     sizes = [int(p) for p in args.pairs.split(",")]
     rows = []
     with tempfile.TemporaryDirectory(prefix="concord-dag-") as tmp:
         for pairs in sizes:
             repeat = 1 if pairs >= args.once_from else args.repeat
-            rows.append(measure(pairs, repeat, Path(tmp)))
+            rows.append(measure(pairs, repeat, Path(tmp), args.chunks))
             if args.trivial:
                 rows[-1]["trivial"] = measure_trivial(pairs, rows[-1]["jobs"], Path(tmp))
     # the CPU seconds are what the machine's other load leaves alone (the wall time is not)
