@@ -18,30 +18,8 @@ rule brca_regions:
         "../scripts/brca_regions.py"
 
 
-rule mosdepth_brca:
-    input:
-        bam=paths.BAM,
-        bai=paths.BAI,
-        bed=paths.PANEL_EXONS_BED,
-    output:
-        thresholds=paths.PANEL_THRESHOLDS,
-        regions=paths.PANEL_REGIONS,
-    log:
-        "logs/brca/mosdepth/{sample}.log",
-    benchmark:
-        "benchmarks/brca/mosdepth/{sample}.tsv"
-    conda:
-        "../envs/mosdepth.yaml"
-    threads: 2
-    resources:
-        mem_mb=mem_mb_on_attempt(2000),
-        runtime=60,
-    params:
-        prefix=prefix_of("regions", ".regions.bed.gz"),
-    shell:
-        # same read filter as the alignment QC: duplicates and MAPQ 0 do not count
-        "mosdepth --threads {threads} --no-per-base --mapq 1 --by {input.bed} "
-        "--thresholds 20,50,100 {params.prefix} {input.bam} 2> {log}"
+# the exons' coverage (bases at >= 20, 50, 100x per exon) is written by rule mosdepth (qc.smk),
+# a second pass in the job that measures the BAM's whole-genome coverage
 
 
 rule brca_report:

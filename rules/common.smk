@@ -159,6 +159,23 @@ def prefix_of(name, suffix):
     return prefix
 
 
+# The panel's exon coverage is a second mosdepth pass in the job of the whole-genome one (rule
+# mosdepth): the same read filter, by the panel's coding exons, bases at >= 20, 50 and 100x
+PANEL_DEPTH_INPUT = {"bed": paths.PANEL_EXONS_BED} if HAS_PANEL else {}
+PANEL_DEPTH_OUTPUTS = (
+    {"thresholds": paths.PANEL_THRESHOLDS, "regions": paths.PANEL_REGIONS}
+    if HAS_PANEL
+    else {}
+)
+
+
+def panel_depth(wildcards, input, output):
+    """The panel pass's BED and output prefix for mosdepth ('' and '' without a panel)."""
+    if not HAS_PANEL:
+        return {"bed": "", "prefix": ""}
+    return {"bed": input.bed, "prefix": output.regions.removesuffix(".regions.bed.gz")}
+
+
 def reference_outputs():
     return [
         paths.REFERENCE_FAI,

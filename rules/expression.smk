@@ -67,16 +67,20 @@ rule salmon_index:
         "salmon index -t {input.transcripts} -i {output} -k 31 -p {threads} > {log} 2>&1"
 
 
-rule salmon_library_type:
+# The library type in one job: salmon maps the sample's first pairs unstranded (IU), then
+# concord reads their orientations (concord.strandedness, standard library: the salmon env's
+# python runs it); salmon's own output is temporary
+rule library_type:
     input:
         unpack(rna_sample_fastqs),
         index=paths.SALMON_INDEX,
     output:
-        temp(directory(paths.LIBRARY_TYPE_SALMON)),
+        **paths.LIBRARY_TYPE,
+        salmon=temp(directory(paths.LIBRARY_TYPE_SALMON)),
     log:
-        "logs/expression/salmon_library_type/{sample}.log",
+        "logs/expression/library_type/{sample}.log",
     benchmark:
-        "benchmarks/expression/salmon_library_type/{sample}.tsv"
+        "benchmarks/expression/library_type/{sample}.tsv"
     wildcard_constraints:
         sample=RNA_SAMPLE,
     conda:
@@ -88,6 +92,7 @@ rule salmon_library_type:
     params:
         fastq_head=workflow_script("fastq_head.py"),
         no_mapping=workflow_script("salmon_no_mapping.py"),
+        library_type=workflow_script("expression_library_type.py"),
     shell:
         # the first 1,000,000 read pairs mapped unstranded (IU), so lib_format_counts.json
         # counts every inward pair by its orientation (docs/expression.md, "Library type")
@@ -95,28 +100,10 @@ rule salmon_library_type:
         salmon quant -i {input.index} -l IU \
             -1 <(python {params.fastq_head} 1000000 {input.r1}) \
             -2 <(python {params.fastq_head} 1000000 {input.r2}) \
-            --validateMappings -p {threads} -o {output} >{log} 2>&1 \
-            || python {params.no_mapping} {log} {output} {input.r1}
+            --validateMappings -p {threads} -o {output.salmon} >{log} 2>&1 \
+            || python {params.no_mapping} {log} {output.salmon} {input.r1}
+        python {params.library_type} {output.salmon} {output.json} {output.salmon_type} 2>>{log}
         """
-
-
-rule library_type:
-    input:
-        salmon=paths.LIBRARY_TYPE_SALMON,
-    output:
-        **paths.LIBRARY_TYPE,
-    log:
-        "logs/expression/library_type/{sample}.log",
-    wildcard_constraints:
-        sample=RNA_SAMPLE,
-    conda:
-        "../envs/python.yaml"
-    threads: 1
-    resources:
-        mem_mb=mem_mb_on_attempt(1000),
-        runtime=10,
-    script:
-        "../scripts/expression_library_type.py"
 
 
 rule salmon_quant:

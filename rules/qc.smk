@@ -132,11 +132,15 @@ rule samtools_qc:
         """
 
 
+# Coverage of one BAM in one job: the whole genome (QC), then, with a panel, its coding exons
+# (the BRCA coverage verdicts): two passes of seconds each over the same BAM
 rule mosdepth:
     input:
+        **PANEL_DEPTH_INPUT,
         bam=paths.BAM,
         bai=paths.BAI,
     output:
+        **PANEL_DEPTH_OUTPUTS,
         summary=paths.MOSDEPTH_SUMMARY,
         dist=paths.MOSDEPTH_DIST,
     log:
@@ -151,9 +155,16 @@ rule mosdepth:
         runtime=60,
     params:
         prefix=prefix_of("summary", ".mosdepth.summary.txt"),
+        panel=panel_depth,
     shell:
-        # duplicates and MAPQ 0 are not coverage that calling can use
-        "mosdepth --threads {threads} --no-per-base --mapq 1 {params.prefix} {input.bam} 2> {log}"
+        # duplicates and MAPQ 0 are not coverage that calling can use, in either pass
+        """
+        mosdepth --threads {threads} --no-per-base --mapq 1 {params.prefix} {input.bam} 2>{log}
+        if [ -n "{params.panel[bed]}" ]; then
+            mosdepth --threads {threads} --no-per-base --mapq 1 --by {params.panel[bed]} \
+                --thresholds 20,50,100 {params.panel[prefix]} {input.bam} 2>>{log}
+        fi
+        """
 
 
 rule bcftools_stats:

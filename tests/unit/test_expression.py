@@ -20,11 +20,11 @@ from concord.expression import (
     read_equivalence_classes,
     salmon_qc,
     salmon_warnings,
-    strandedness,
     tpm,
     write_matrix,
 )
 from concord.paths import MATRIX_NAMES
+from concord.strandedness import strandedness
 
 
 def test_gene_name_duplicates_and_identical_sequences():

@@ -33,7 +33,7 @@ def test_demo_dag(workdir):
         "bwa_mem": 6,  # DNA units only
         "markdup": 4,  # one per DNA sample: units merged
         "samtools_qc": 4,  # stats and flagstat of the BAM in one job
-        "mosdepth": 4,
+        "mosdepth": 4,  # the whole genome, then the panel's exons, in one job per BAM
         "tool_version": 12,  # one per env the run uses: 8 tools, python, hgvs, share, multiqc
         "software_versions": 1,
         "calling_chunks": 1,
@@ -43,13 +43,11 @@ def test_demo_dag(workdir):
         "somatic_vcf": 2,
         "germline_vcf": 2,  # one per normal
         "brca_regions": 1,
-        "mosdepth_brca": 4,
         "brca_report": 2,  # one per patient
         "gffread_transcriptome": 1,
         "expression_annotation": 1,
         "salmon_index": 1,
-        "salmon_library_type": 2,  # RNA samples only
-        "library_type": 2,
+        "library_type": 2,  # RNA samples only: salmon's unstranded mapping and the call
         "salmon_quant": 2,
         "expression_quant": 2,
         "expression_matrices": 1,
