@@ -1,6 +1,7 @@
 # QC: the content check of every FASTQ unit (before fastp reads it), BAM/CRAM units reverted to
 # FASTQ, read trimming (fastp) per unit, alignment QC per DNA sample, and QC of the calls
-# (bcftools stats of every standardized VCF, tumour/normal identity per pair).
+# (bcftools stats of every standardized VCF; the tumour/normal identity of each pair is checked
+# in the job that reads its joint call for the fragment evidence, rule fragment_evidence).
 
 
 rule revert_bam:
@@ -186,28 +187,3 @@ rule bcftools_stats:
         runtime=30,
     shell:
         "bcftools stats {input.vcf} > {output} 2> {log}"
-
-
-rule identity_check:
-    input:
-        vcf=paths.JOINT_VCF,
-        tbi=paths.JOINT_TBI,
-        versions=paths.SOFTWARE_VERSIONS,
-    output:
-        paths.IDENTITY,
-    log:
-        "logs/qc/identity/{patient}/{tumor}_vs_{normal}.log",
-    benchmark:
-        "benchmarks/qc/identity/{patient}/{tumor}_vs_{normal}.tsv"
-    group:
-        "joint_calls"
-    conda:
-        "../envs/python.yaml"
-    threads: 1
-    resources:
-        mem_mb=mem_mb_on_attempt(1000),
-        runtime=30,
-    params:
-        rule=config["report"]["identity"],
-    script:
-        "../scripts/identity_check.py"

@@ -89,6 +89,8 @@ rule gather_joint_calls:
         """
 
 
+# The pair's joint call read in one job for its fragment evidence (both BAMs at every candidate)
+# and for the tumour/normal identity check (genotype concordance at the pair's germline SNVs)
 rule fragment_evidence:
     input:
         unpack(pair_bams),
@@ -96,18 +98,24 @@ rule fragment_evidence:
         joint_tbi=paths.JOINT_TBI,
         ref=paths.REFERENCE,
         fai=paths.REFERENCE_FAI,
+        versions=paths.SOFTWARE_VERSIONS,
     output:
         evidence=paths.FRAGMENT_EVIDENCE,
+        identity=paths.IDENTITY,
     log:
         "logs/somatic/fragment_evidence/{patient}/{tumor}_vs_{normal}.log",
     benchmark:
         "benchmarks/somatic/fragment_evidence/{patient}/{tumor}_vs_{normal}.tsv"
+    group:
+        "joint_calls"
     conda:
         "../envs/python.yaml"
     threads: 1
     resources:
         mem_mb=mem_mb_on_attempt(2000),
         runtime=120,
+    params:
+        identity=config["report"]["identity"],
     script:
         "../scripts/fragment_evidence.py"
 

@@ -13,7 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from concord.joint_call import read_joint_calls, unique_sorted
+from concord.jsonio import write_json
 from concord.somatic import Counts, genotype_normal
+from concord.versions import versions_of
+
+# what the genotypes compared here were made with
+SOFTWARE = ("freebayes", "bcftools", "pysam")
 
 
 @dataclass(frozen=True)
@@ -70,3 +75,24 @@ def pair_identity(joint_vcf: str, tumor: str, normal: str, rule: IdentityRule) -
             sites += 1
             concordant += agree
     return IdentityResult(sites, concordant)
+
+
+def write_identity(
+    joint_vcf: str, tumor: str, normal: str, rule: dict, versions: str, output: str
+) -> None:
+    """The pair's identity record (results/qc/identity/...json): sites, concordance, verdict,
+    the rule applied and the software the genotypes were made with."""
+    identity_rule = IdentityRule(**rule)
+    result = pair_identity(joint_vcf, tumor, normal, identity_rule)
+    concordance = result.concordance
+    record = {
+        "tumor": tumor,
+        "normal": normal,
+        "sites": result.sites,
+        "concordant": result.concordant,
+        "concordance": None if concordance is None else round(concordance, 4),
+        "verdict": result.verdict(identity_rule),
+        "rule": rule,
+        "software": versions_of(versions, SOFTWARE),
+    }
+    write_json(record, output)

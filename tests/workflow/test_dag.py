@@ -39,7 +39,7 @@ def test_demo_dag(workdir):
         "calling_chunks": 1,
         "freebayes_chunk": 16,  # 2 pairs x 8 chunks
         "gather_joint_calls": 2,
-        "fragment_evidence": 2,  # one per pair
+        "fragment_evidence": 2,  # one per pair, the tumour/normal identity check included
         "somatic_vcf": 2,
         "germline_vcf": 2,  # one per normal
         "brca_regions": 1,
@@ -52,7 +52,6 @@ def test_demo_dag(workdir):
         "expression_quant": 2,
         "expression_matrices": 1,
         "bcftools_stats": 4,  # somatic per pair, germline per normal
-        "identity_check": 2,  # one per pair
         "report_sections": 1,
         "multiqc_run_config": 1,
         "multiqc": 1,
